@@ -1,0 +1,92 @@
+package dev.ains.registry.rest;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+import dev.ains.kit.error.ApiProblem;
+import dev.ains.kit.security.Allow;
+import dev.ains.kit.security.Caller;
+import dev.ains.kit.security.Roles;
+import dev.ains.kit.store.Cursor;
+import dev.ains.registry.api.AgentsApi;
+import dev.ains.registry.api.model.AgentPage;
+import dev.ains.registry.api.model.AgentRegistered;
+import dev.ains.registry.api.model.AgentRegistration;
+import dev.ains.registry.api.model.AgentStatus;
+import dev.ains.registry.api.model.AgentUpdate;
+import dev.ains.registry.api.model.HeartbeatAck;
+import dev.ains.registry.service.AgentService;
+import dev.ains.registry.store.AgentRecord;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+@RequestScoped
+public class AgentsResource implements AgentsApi {
+    @Inject
+    AgentService agents;
+    @Context
+    SecurityContext security;
+
+    @Override
+    @Allow({Roles.CLIENT})
+    public Response registerAgent(AgentRegistration body) {
+        if (body == null) {
+            throw ApiProblem.invalid("body", "is required");
+        }
+        var r = agents.register(Caller.of(security), new AgentService.NewAgent(body.getName(), body.getOwner(),
+                body.getDescription(), ApiMapper.capabilities(body.getCapabilities()), body.getMaxConcurrency(),
+                body.getHeartbeatIntervalSeconds(), body.getEndpointUrl(), ApiMapper.node(body.getMetadata())));
+        return Response.created(URI.create("/ains/agents/" + r.agent().agentId()))
+                .entity(new AgentRegistered().agent(ApiMapper.agent(r.agent())).apiKey(r.apiKey())).build();
+    }
+
+    @Override
+    @Allow({Roles.CLIENT, Roles.AGENT})
+    public Response listAgents(String capability, AgentStatus status, Integer limit, String cursor) {
+        int l = Cursor.limit(limit);
+        List<AgentRecord> page = agents.list(capability, status == null ? null : status.toString(), Cursor.decode(cursor), l + 1);
+        AgentPage out = new AgentPage().items(page.stream().limit(l).map(ApiMapper::agent).toList());
+        if (page.size() > l) {
+            AgentRecord last = page.get(l - 1);
+            out.nextCursor(Cursor.after(last.createdAt(), last.agentId()).encode());
+        }
+        return Response.ok(out).build();
+    }
+
+    @Override
+    @Allow({Roles.CLIENT, Roles.AGENT})
+    public Response getAgent(UUID agentId) {
+        return Response.ok(ApiMapper.agent(agents.get(agentId))).build();
+    }
+
+    @Override
+    @Allow({Roles.CLIENT, Roles.AGENT})
+    public Response updateAgent(UUID agentId, AgentUpdate body) {
+        if (body == null) {
+            throw ApiProblem.invalid("body", "is required");
+        }
+        var updated = agents.update(Caller.of(security), agentId, new AgentService.Changes(body.getDescription(),
+                ApiMapper.capabilities(body.getCapabilities()), body.getMaxConcurrency(), body.getEndpointUrl(),
+                body.getMetadata() == null || body.getMetadata().isEmpty() ? null : ApiMapper.node(body.getMetadata())));
+        return Response.ok(ApiMapper.agent(updated)).build();
+    }
+
+    @Override
+    @Allow({Roles.CLIENT, Roles.AGENT})
+    public Response deactivateAgent(UUID agentId) {
+        return Response.ok(ApiMapper.agent(agents.deactivate(Caller.of(security), agentId))).build();
+    }
+
+    @Override
+    @Allow({Roles.AGENT})
+    public Response heartbeat(UUID agentId) {
+        var hb = agents.heartbeat(Caller.of(security), agentId);
+        return Response.ok(new HeartbeatAck().agentId(agentId).status(AgentStatus.fromValue(hb.status()))
+                .heartbeatIntervalSeconds(hb.intervalSeconds())
+                .nextHeartbeatDueAt(hb.at().plusSeconds(hb.intervalSeconds()))).build();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.ains.registry.rest;
+
+import java.util.List;
+
+import dev.ains.kit.error.ApiProblem;
+import dev.ains.kit.security.Allow;
+import dev.ains.kit.security.Roles;
+import dev.ains.registry.api.RegistryInternalApi;
+import dev.ains.registry.api.model.AgentStatus;
+import dev.ains.registry.api.model.AgentStatusEntry;
+import dev.ains.registry.api.model.AgentStatusList;
+import dev.ains.registry.api.model.AgentStatusQuery;
+import dev.ains.registry.api.model.ApiKeyCheck;
+import dev.ains.registry.api.model.ApiKeyOwner;
+import dev.ains.registry.api.model.Candidate;
+import dev.ains.registry.api.model.CandidateList;
+import dev.ains.registry.api.model.CandidateQuery;
+import dev.ains.registry.api.model.IntakeAck;
+import dev.ains.registry.api.model.OutcomeBatch;
+import dev.ains.registry.service.AgentService;
+import dev.ains.registry.service.TrustService;
+import dev.ains.registry.trust.TrustModel;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+
+/** Service-to-service operations; service tokens (and admins) only. */
+@RequestScoped
+@Allow({Roles.SERVICE})
+public class RegistryInternalResource implements RegistryInternalApi {
+    @Inject
+    AgentService agents;
+    @Inject
+    TrustService trust;
+
+    @Override
+    public Response findCandidates(CandidateQuery body) {
+        if (body == null) {
+            throw ApiProblem.invalid("body", "is required");
+        }
+        var list = agents.candidates(body.getCapability(), body.getMinTrust()).stream()
+                .map(c -> new Candidate().agentId(c.agentId()).name(c.name()).trustScore(c.trustScore())
+                        .maxConcurrency(c.maxConcurrency()).lastHeartbeatAt(c.lastHeartbeatAt()))
+                .toList();
+        return Response.ok(new CandidateList().candidates(list)).build();
+    }
+
+    @Override
+    public Response agentStatuses(AgentStatusQuery body) {
+        if (body == null) {
+            throw ApiProblem.invalid("body", "is required");
+        }
+        var entries = agents.statuses(body.getAgentIds()).entrySet().stream()
+                .map(e -> new AgentStatusEntry().agentId(e.getKey()).status(AgentStatus.fromValue(e.getValue())))
+                .toList();
+        return Response.ok(new AgentStatusList().agents(entries)).build();
+    }
+
+    @Override
+    public Response verifyApiKey(ApiKeyCheck body) {
+        if (body == null || body.getApiKey() == null) {
+            throw ApiProblem.invalid("api_key", "is required");
+        }
+        var owner = agents.byApiKey(body.getApiKey())
+                .orElseThrow(() -> ApiProblem.notFound("API key", "(hidden)"));
+        return Response.ok(new ApiKeyOwner().agentId(owner.getKey()).status(AgentStatus.fromValue(owner.getValue())))
+                .build();
+    }
+
+    @Override
+    public Response recordOutcomes(OutcomeBatch body) {
+        if (body == null || body.getEvents() == null) {
+            throw ApiProblem.invalid("events", "is required");
+        }
+        List<TrustService.Outcome> outcomes = body.getEvents().stream().map(e -> new TrustService.Outcome(
+                e.getEventId(), e.getTaskId(), e.getAgentId(),
+                e.getOutcome() == null ? null : TrustModel.Outcome.valueOf(e.getOutcome().toString()),
+                e.getExecutionMs(), e.getPromisedMs(), e.getOccurredAt())).toList();
+        var r = trust.record(outcomes);
+        return Response.ok(new IntakeAck().accepted(r.accepted()).duplicates(r.duplicates())).build();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.ains.registry.service;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
+
+import dev.ains.kit.db.Database;
+import dev.ains.kit.error.ApiProblem;
+import dev.ains.kit.error.Check;
+import dev.ains.kit.security.Caller;
+import dev.ains.kit.security.JwtService;
+import dev.ains.kit.security.Roles;
+import dev.ains.kit.security.Secrets;
+import dev.ains.registry.store.RegistryStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/** Client sign-up and token issue (client-credentials). */
+@ApplicationScoped
+public class ClientService {
+    private static final Logger LOG = Logger.getLogger(ClientService.class.getName());
+    private static final Set<String> GRANTABLE = Set.of(Roles.CLIENT, Roles.ADMIN);
+
+    @Inject
+    RegistryStore store;
+    @Inject
+    Database database;
+    @Inject
+    JwtService jwt;
+    @Inject
+    RegistrySettings settings;
+
+    public record Registered(String clientId, String secret, String name, List<String> roles,
+                             java.time.OffsetDateTime createdAt) {
+    }
+
+    void ensureAdmin(@Observes @Initialized(jakarta.enterprise.context.ApplicationScoped.class) Object ignored) {
+        if (!settings.adminClientId().isBlank() && !settings.adminClientSecret().isBlank()) {
+            store.upsertClient(settings.adminClientId(), "admin", Secrets.hash(settings.adminClientSecret()),
+                    List.of(Roles.ADMIN, Roles.CLIENT));
+            LOG.info(() -> "admin client " + settings.adminClientId() + " is ready");
+        }
+    }
+
+    public Registered register(Caller caller, String name, List<String> requestedRoles) {
+        if (!settings.openSignup() && (caller == null || !caller.has(Roles.ADMIN))) {
+            throw ApiProblem.forbidden("client sign-up is admin-only here (ains.registry.open-signup=false)");
+        }
+        Check check = Check.of().required("name", name).maxLength("name", name, 200);
+        Set<String> roles = new LinkedHashSet<>(requestedRoles == null || requestedRoles.isEmpty()
+                ? List.of(Roles.CLIENT) : requestedRoles);
+        for (String r : roles) {
+            check.that(GRANTABLE.contains(r), "roles", "unknown role '" + r + "'; use client or admin");
+        }
+        check.orThrow();
+        if (roles.contains(Roles.ADMIN) && (caller == null || !caller.has(Roles.ADMIN))) {
+            throw ApiProblem.forbidden("only an admin may grant the admin role");
+        }
+        String id = "cl_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        String secret = Secrets.generate("cs_");
+        List<String> roleList = List.copyOf(roles);
+        database.inTransactionRun(tx -> store.insertClient(tx, id, name, Secrets.hash(secret), roleList));
+        LOG.info(() -> "client " + id + " (" + name + ") registered with roles " + roleList);
+        return new Registered(id, secret, name, roleList, java.time.OffsetDateTime.now());
+    }
+
+    public String token(String clientId, String secret) {
+        Check.of().required("client_id", clientId).required("client_secret", secret).orThrow();
+        var client = store.findClient(clientId)
+                .filter(c -> Secrets.equalHashes(c.secretHash(), Secrets.hash(secret)))
+                .orElseThrow(() -> ApiProblem.unauthorized("unknown client or wrong secret"));
+        return jwt.issue(client.clientId(), client.roles(), jwt.ttlSeconds());
+    }
+}

@@ -1,0 +1,63 @@
+package dev.ains.registry.service;
+
+import dev.ains.registry.trust.TrustModel;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+
+/** agent-registry's own configuration, read once. */
+@ApplicationScoped
+public class RegistrySettings {
+    private final boolean openSignup;
+    private final int defaultHeartbeatSeconds;
+    private final int missedIntervals;
+    private final long offlineCheckMs;
+    private final TrustModel trust;
+    private final String adminClientId;
+    private final String adminClientSecret;
+
+    @Inject
+    public RegistrySettings(Config c) {
+        openSignup = c.getOptionalValue("ains.registry.open-signup", Boolean.class).orElse(true);
+        defaultHeartbeatSeconds = c.getOptionalValue("ains.registry.heartbeat.default-interval-seconds", Integer.class)
+                .orElse(10);
+        missedIntervals = c.getOptionalValue("ains.registry.heartbeat.missed-intervals", Integer.class).orElse(3);
+        offlineCheckMs = c.getOptionalValue("ains.registry.offline-check-ms", Long.class).orElse(1000L);
+        trust = new TrustModel(
+                c.getOptionalValue("ains.trust.half-life-hours", Double.class).orElse(168.0),
+                c.getOptionalValue("ains.trust.prior-successes", Double.class).orElse(2.0),
+                c.getOptionalValue("ains.trust.prior-failures", Double.class).orElse(2.0),
+                c.getOptionalValue("ains.trust.weight.reliability", Double.class).orElse(0.8),
+                c.getOptionalValue("ains.trust.weight.latency", Double.class).orElse(0.2));
+        adminClientId = c.getOptionalValue("ains.registry.admin-client-id", String.class).orElse("");
+        adminClientSecret = c.getOptionalValue("ains.registry.admin-client-secret", String.class).orElse("");
+    }
+
+    public boolean openSignup() {
+        return openSignup;
+    }
+
+    public int defaultHeartbeatSeconds() {
+        return defaultHeartbeatSeconds;
+    }
+
+    public int missedIntervals() {
+        return missedIntervals;
+    }
+
+    public long offlineCheckMs() {
+        return offlineCheckMs;
+    }
+
+    public TrustModel trust() {
+        return trust;
+    }
+
+    public String adminClientId() {
+        return adminClientId;
+    }
+
+    public String adminClientSecret() {
+        return adminClientSecret;
+    }
+}

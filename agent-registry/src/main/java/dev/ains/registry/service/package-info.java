@@ -1,0 +1,2 @@
+/** agent-registry's logic: clients, agents, liveness, trust. */
+package dev.ains.registry.service;

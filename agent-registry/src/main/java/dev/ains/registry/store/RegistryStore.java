@@ -1,0 +1,186 @@
+package dev.ains.registry.store;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ains.kit.db.Database;
+import dev.ains.kit.json.Json;
+import dev.ains.kit.store.Cursor;
+import dev.ains.kit.store.Rows;
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** agent-registry's data access; the statements themselves are in {@code db/statements.yaml}. */
+@ApplicationScoped
+public class RegistryStore {
+    @Inject
+    Database database;
+
+    public DbExecute db() {
+        return database.client().execute();
+    }
+
+    public record ClientRecord(String clientId, String name, String secretHash, List<String> roles,
+                               OffsetDateTime createdAt) {
+    }
+
+    public void insertClient(DbExecute tx, String id, String name, String secretHash, List<String> roles) {
+        tx.namedInsert("insert-client", id, name, secretHash, String.join(",", roles));
+    }
+
+    public void upsertClient(String id, String name, String secretHash, List<String> roles) {
+        db().namedInsert("upsert-client", id, name, secretHash, String.join(",", roles));
+    }
+
+    public Optional<ClientRecord> findClient(String id) {
+        return db().namedGet("select-client", id).map(r -> new ClientRecord(
+                Rows.string(r, "client_id"), Rows.string(r, "name"), Rows.string(r, "secret_hash"),
+                List.of(Rows.string(r, "roles").split(",")), Rows.time(r, "created_at")));
+    }
+
+    public void insertAgent(DbExecute tx, UUID id, String name, String owner, String description, int maxConcurrency,
+                            int heartbeatSeconds, String endpointUrl, JsonNode metadata, String keyHash,
+                            double trust, String createdBy) {
+        tx.namedInsert("insert-agent", id, name, owner, description, maxConcurrency, heartbeatSeconds, endpointUrl,
+                Json.write(metadata), keyHash, trust, createdBy);
+    }
+
+    public void replaceCapabilities(DbExecute tx, UUID id, List<AgentRecord.CapabilityRecord> caps, boolean fresh) {
+        if (!fresh) {
+            tx.namedDelete("delete-capabilities", id);
+        }
+        tx.namedInsert("insert-capabilities", id, Json.write(caps));
+    }
+
+    public Optional<AgentRecord> findAgent(DbExecute exec, UUID id) {
+        return exec.namedGet("select-agent", id).map(RegistryStore::agent);
+    }
+
+    public List<AgentRecord> listAgents(String capability, String status, Cursor after, int limit) {
+        var at = after == null ? null : Rows.ts(after.at());
+        var id = after == null ? null : after.uuid();
+        return db().namedQuery("list-agents", capability, capability, status, status, at, at, id, limit)
+                .map(RegistryStore::agent).toList();
+    }
+
+    public long updateAgent(DbExecute tx, UUID id, String description, Integer maxConcurrency, String endpointUrl,
+                            JsonNode metadata) {
+        return tx.namedUpdate("update-agent", description, maxConcurrency, endpointUrl,
+                metadata == null ? null : Json.write(metadata), id);
+    }
+
+    public long deactivate(DbExecute tx, UUID id) {
+        return tx.namedUpdate("deactivate-agent", id);
+    }
+
+    public record Heartbeat(String oldStatus, String status, OffsetDateTime at, int intervalSeconds) {
+    }
+
+    public Optional<Heartbeat> heartbeat(DbExecute tx, UUID id) {
+        return tx.namedQuery("heartbeat", id, id).findFirst().map(r -> new Heartbeat(
+                Rows.string(r, "old_status"), Rows.string(r, "status"), Rows.time(r, "last_heartbeat_at"),
+                r.column("heartbeat_interval_seconds").getInt()));
+    }
+
+    public void statusChange(DbExecute tx, UUID id, String from, String to, String reason) {
+        tx.namedInsert("insert-status-change", id, from, to, reason);
+    }
+
+    public List<UUID> markOffline(int missedIntervals) {
+        return db().namedQuery("mark-offline", (double) missedIntervals).map(r -> Rows.uuid(r, "agent_id")).toList();
+    }
+
+    public Map<String, Long> countByStatus() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        db().namedQuery("count-by-status").forEach(r -> m.put(Rows.string(r, "status"), r.column("n").getLong()));
+        return m;
+    }
+
+    public List<Double> trustScores() {
+        return db().namedQuery("trust-scores").map(r -> r.column("trust_score").getDouble()).toList();
+    }
+
+    public record CandidateRecord(UUID agentId, String name, double trustScore, int maxConcurrency,
+                                  OffsetDateTime lastHeartbeatAt) {
+    }
+
+    public List<CandidateRecord> candidates(String capability, double minTrust) {
+        return db().namedQuery("candidates", capability, minTrust).map(r -> new CandidateRecord(
+                Rows.uuid(r, "agent_id"), Rows.string(r, "name"), r.column("trust_score").getDouble(),
+                r.column("max_concurrency").getInt(), Rows.time(r, "last_heartbeat_at"))).toList();
+    }
+
+    public Map<UUID, String> statuses(List<UUID> ids) {
+        Map<UUID, String> m = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return m;
+        }
+        db().namedQuery("agent-statuses", String.join(",", ids.stream().map(UUID::toString).toList()))
+                .forEach(r -> m.put(Rows.uuid(r, "agent_id"), Rows.string(r, "status")));
+        return m;
+    }
+
+    public Optional<Map.Entry<UUID, String>> agentByKeyHash(String hash) {
+        return db().namedGet("select-agent-by-key", hash)
+                .map(r -> Map.entry(Rows.uuid(r, "agent_id"), Rows.string(r, "status")));
+    }
+
+    public record TrustRow(UUID agentId, double score, double successes, double failures, double onTime,
+                           OffsetDateTime updatedAt) {
+    }
+
+    public Optional<TrustRow> lockTrust(DbExecute tx, UUID agentId) {
+        return tx.namedGet("select-agent-for-update", agentId).map(r -> new TrustRow(agentId,
+                r.column("trust_score").getDouble(), r.column("trust_successes").getDouble(),
+                r.column("trust_failures").getDouble(), r.column("trust_on_time").getDouble(),
+                Rows.time(r, "trust_updated_at")));
+    }
+
+    /** False when the event was recorded before (the intake is idempotent by event id). */
+    public boolean insertTrustRecord(DbExecute tx, UUID eventId, UUID agentId, UUID taskId, String outcome,
+                                     Long executionMs, Long promisedMs, double before, double after,
+                                     OffsetDateTime occurredAt) {
+        return tx.namedInsert("insert-trust-record", eventId, agentId, taskId, outcome, executionMs, promisedMs,
+                before, after, Rows.ts(occurredAt)) == 1;
+    }
+
+    public void updateTrust(DbExecute tx, UUID agentId, double score, double s, double f, double t,
+                            OffsetDateTime at) {
+        tx.namedUpdate("update-trust", score, s, f, t, Rows.ts(at), agentId);
+    }
+
+    public record TrustRecordRow(long id, UUID eventId, UUID taskId, String outcome, Long executionMs,
+                                 Long promisedMs, double before, double after, OffsetDateTime recordedAt) {
+    }
+
+    public List<TrustRecordRow> trustHistory(UUID agentId, Long beforeId, int limit) {
+        return db().namedQuery("trust-history", agentId, beforeId, beforeId, limit).map(r -> new TrustRecordRow(
+                r.column("id").getLong(), Rows.uuid(r, "event_id"), Rows.uuid(r, "task_id"),
+                Rows.string(r, "outcome"), Rows.longOrNull(r, "execution_ms"), Rows.longOrNull(r, "promised_ms"),
+                r.column("score_before").getDouble(), r.column("score_after").getDouble(),
+                Rows.time(r, "recorded_at"))).toList();
+    }
+
+    private static AgentRecord agent(DbRow r) {
+        List<AgentRecord.CapabilityRecord> caps = new ArrayList<>();
+        Json.tree(Rows.string(r, "capabilities_json")).forEach(c -> caps.add(new AgentRecord.CapabilityRecord(
+                c.path("name").asText(), c.hasNonNull("version") ? c.get("version").asText() : null)));
+        return new AgentRecord(Rows.uuid(r, "agent_id"), Rows.string(r, "name"), Rows.string(r, "owner"),
+                Rows.string(r, "description"), r.column("max_concurrency").getInt(),
+                r.column("heartbeat_interval_seconds").getInt(), Rows.string(r, "endpoint_url"),
+                Json.tree(Rows.string(r, "metadata_json")), caps, Rows.string(r, "status"),
+                Rows.time(r, "last_heartbeat_at"), r.column("trust_score").getDouble(),
+                r.column("trust_successes").getDouble(), r.column("trust_failures").getDouble(),
+                r.column("trust_on_time").getDouble(), r.column("trust_outcomes").getLong(),
+                Rows.time(r, "trust_updated_at"), Rows.string(r, "created_by"), Rows.time(r, "created_at"),
+                Rows.time(r, "updated_at"));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.ains.kit.db;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Where a service's data lives. {@code ains.db.url} (env {@code AINS_DB_URL}) names an existing
+ * PostgreSQL; without it the service starts an embedded one. Each service works in its own schema.
+ */
+public record DatabaseSettings(String url, String user, String password, String schema, int poolSize,
+                               int embeddedPort, Path embeddedDataDir, boolean embeddedDurable) {
+
+    public static DatabaseSettings from(Config config) {
+        return new DatabaseSettings(
+                config.getOptionalValue("ains.db.url", String.class).filter(s -> !s.isBlank()).orElse(null),
+                config.getOptionalValue("ains.db.user", String.class).orElse("postgres"),
+                config.getOptionalValue("ains.db.password", String.class).orElse("postgres"),
+                config.getValue("ains.db.schema", String.class),
+                config.getOptionalValue("ains.db.pool-size", Integer.class).orElse(16),
+                config.getOptionalValue("ains.db.embedded.port", Integer.class).orElse(0),
+                config.getOptionalValue("ains.db.embedded.data-dir", String.class)
+                        .filter(s -> !s.isBlank()).map(Path::of).orElse(null),
+                config.getOptionalValue("ains.db.embedded.durable", Boolean.class).orElse(true));
+    }
+
+    /** The server URL, starting the embedded server when none is configured. */
+    public String serverUrl() {
+        return Optional.ofNullable(url)
+                .orElseGet(() -> EmbeddedDatabase.start(embeddedPort, embeddedDataDir, embeddedDurable));
+    }
+
+    /** The URL with the service's schema as the search path. */
+    public String schemaUrl() {
+        String base = serverUrl();
+        return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema
+                + "&reWriteBatchedInserts=true&ApplicationName=ains-" + schema;
+    }
+}

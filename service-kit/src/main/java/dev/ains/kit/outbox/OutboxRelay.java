@@ -1,0 +1,163 @@
+package dev.ains.kit.outbox;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+import dev.ains.kit.db.Database;
+import dev.ains.kit.jobs.BackgroundJobs;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
+
+/**
+ * Delivers outbox rows to their sinks, at least once, oldest first. Rows are claimed with
+ * {@code FOR UPDATE SKIP LOCKED}, so any number of replicas can relay the same outbox without handing
+ * one row to two of them; a delivered row is deleted in the same transaction that claimed it, and a
+ * failed batch is postponed with exponential back-off (capped) and retried.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class.getName());
+
+    @Inject
+    Database database;
+
+    @Inject
+    Instance<OutboxSink> sinks;
+
+    @Inject
+    BackgroundJobs jobs;
+
+    @Inject
+    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
+    MetricRegistry metrics;
+
+    @Inject
+    @ConfigProperty(name = "ains.outbox.poll-ms", defaultValue = "250")
+    long pollMs;
+
+    @Inject
+    @ConfigProperty(name = "ains.outbox.batch-size", defaultValue = "200")
+    int batchSize;
+
+    @Inject
+    @ConfigProperty(name = "ains.outbox.max-backoff-seconds", defaultValue = "60")
+    int maxBackoffSeconds;
+
+    private final AtomicLong backlog = new AtomicLong();
+    private final AtomicLong oldestAgeMs = new AtomicLong();
+    private volatile Thread worker;
+    private volatile boolean running;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        if (!sinks.isResolvable() && sinks.isUnsatisfied()) {
+            return;
+        }
+        metrics.gauge("ains_outbox_backlog", backlog, AtomicLong::get);
+        metrics.gauge("ains_outbox_oldest_age_seconds", oldestAgeMs, v -> v.get() / 1000.0);
+        running = true;
+        worker = Thread.ofPlatform().daemon().name("outbox-relay").start(this::loop);
+        ScheduledExecutorService s = jobs.scheduler();
+        s.scheduleWithFixedDelay(this::measureBacklog, 1, 5, TimeUnit.SECONDS);
+    }
+
+    /** Asks the relay to look now (after a commit that wrote events) instead of at its next poll. */
+    public void wake() {
+        Thread w = worker;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            int delivered = 0;
+            try {
+                delivered = relayOnce();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "outbox relay pass failed; retrying", e);
+            }
+            if (delivered == 0) {
+                LockSupport.parkNanos(Duration.ofMillis(pollMs).toNanos());
+            }
+        }
+    }
+
+    /** One pass: claim a batch, deliver per destination, delete what arrived. Returns rows handled. */
+    public int relayOnce() {
+        return database.inTransaction(tx -> {
+            List<OutboxEvent> batch = Outbox.claim(tx, batchSize);
+            if (batch.isEmpty()) {
+                return 0;
+            }
+            Map<String, List<OutboxEvent>> byDestination = batch.stream()
+                    .collect(Collectors.groupingBy(OutboxEvent::destination, LinkedHashMap::new, Collectors.toList()));
+            for (var entry : byDestination.entrySet()) {
+                List<OutboxEvent> events = entry.getValue();
+                OutboxSink sink = sinkFor(entry.getKey());
+                try {
+                    if (sink == null) {
+                        throw new IllegalStateException("no sink for destination " + entry.getKey());
+                    }
+                    sink.deliver(events);
+                    tx.dml(Outbox.DELETE, Outbox.ids(events));
+                    metrics.counter("ains_outbox_delivered_total", new Tag("destination", entry.getKey()))
+                            .inc(events.size());
+                } catch (RuntimeException e) {
+                    int attempts = events.stream().mapToInt(OutboxEvent::attempts).max().orElse(0) + 1;
+                    long delay = Math.min(maxBackoffSeconds, 1L << Math.min(attempts - 1, 16));
+                    tx.dml(Outbox.POSTPONE, String.valueOf(e.getMessage()), (double) delay, Outbox.ids(events));
+                    metrics.counter("ains_outbox_delivery_failures_total", new Tag("destination", entry.getKey()))
+                            .inc();
+                    LOG.warning(() -> "delivery of " + events.size() + " events to " + entry.getKey()
+                            + " failed (attempt " + attempts + "), next try in " + delay + " s: " + e.getMessage());
+                }
+            }
+            return batch.size();
+        });
+    }
+
+    private OutboxSink sinkFor(String destination) {
+        for (OutboxSink s : sinks) {
+            if (s.destination().equals(destination)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private void measureBacklog() {
+        try {
+            database.client().execute().query(Outbox.BACKLOG).findFirst().ifPresent(row -> {
+                backlog.set(row.column("n").getLong());
+                Timestamp oldest = row.column("oldest").get(Timestamp.class);
+                oldestAgeMs.set(oldest == null ? 0 : System.currentTimeMillis() - oldest.getTime());
+            });
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "backlog measurement failed", e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        wake();
+    }
+}

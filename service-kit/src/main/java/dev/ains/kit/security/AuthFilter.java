@@ -1,0 +1,123 @@
+package dev.ains.kit.security;
+
+import java.lang.reflect.Method;
+import java.security.Principal;
+import java.util.Arrays;
+import java.util.Optional;
+
+import dev.ains.kit.error.ApiProblem;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * Authenticates every JAX-RS request (Bearer JWT or X-API-Key) and enforces {@link Allow}. Health,
+ * metrics and the OpenAPI documents are not JAX-RS resources and stay open. Wrong credentials are
+ * always a 401, even on public resources, so that a client notices a broken token at once.
+ */
+@Provider
+@Priority(Priorities.AUTHENTICATION)
+public class AuthFilter implements ContainerRequestFilter {
+    public static final String API_KEY_HEADER = "X-API-Key";
+
+    @Context
+    ResourceInfo resourceInfo;
+
+    @Inject
+    JwtService jwt;
+
+    @Inject
+    Instance<ApiKeyVerifier> apiKeys;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        Optional<Caller> caller = authenticate(request);
+        caller.ifPresent(c -> request.setSecurityContext(new CallerContext(c, request.getSecurityContext())));
+        String[] allowed = allowedRoles();
+        if (allowed != null && Arrays.asList(allowed).contains(Allow.PUBLIC)) {
+            return;
+        }
+        Caller c = caller.orElseThrow(() -> ApiProblem.unauthorized(
+                "send a Bearer token (Authorization header) or an agent API key (X-API-Key)"));
+        if (allowed != null && Arrays.stream(allowed).noneMatch(c::has) && !c.has(Roles.ADMIN)) {
+            throw ApiProblem.forbidden("this operation needs one of the roles " + Arrays.toString(allowed));
+        }
+    }
+
+    private Optional<Caller> authenticate(ContainerRequestContext request) {
+        String auth = request.getHeaderString("Authorization");
+        if (auth != null && !auth.isBlank()) {
+            if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw ApiProblem.unauthorized("the Authorization header must be 'Bearer <token>'");
+            }
+            return Optional.of(jwt.verify(auth.substring(7).trim())
+                    .orElseThrow(() -> ApiProblem.unauthorized("the token is invalid or expired")));
+        }
+        String key = request.getHeaderString(API_KEY_HEADER);
+        if (key != null && !key.isBlank()) {
+            if (!apiKeys.isResolvable()) {
+                throw ApiProblem.unauthorized("this service does not accept API keys");
+            }
+            return Optional.of(apiKeys.get().verify(key.trim())
+                    .orElseThrow(() -> ApiProblem.unauthorized("the API key is unknown or revoked")));
+        }
+        return Optional.empty();
+    }
+
+    /** The implementation's annotations: generated interfaces carry the JAX-RS ones, our classes these. */
+    private String[] allowedRoles() {
+        Class<?> type = resourceInfo.getResourceClass();
+        Method m = resourceInfo.getResourceMethod();
+        if (type == null || m == null) {
+            return null;
+        }
+        try {
+            Method impl = type.getMethod(m.getName(), m.getParameterTypes());
+            if (impl.isAnnotationPresent(Allow.class)) {
+                return impl.getAnnotation(Allow.class).value();
+            }
+        } catch (NoSuchMethodException ignored) {
+            // fall back to the class
+        }
+        if (m.isAnnotationPresent(Allow.class)) {
+            return m.getAnnotation(Allow.class).value();
+        }
+        Class<?> t = type;
+        while (t != null && t != Object.class) {
+            if (t.isAnnotationPresent(Allow.class)) {
+                return t.getAnnotation(Allow.class).value();
+            }
+            t = t.getSuperclass();
+        }
+        return null;
+    }
+
+    private record CallerContext(Caller caller, SecurityContext delegate) implements SecurityContext {
+        @Override
+        public Principal getUserPrincipal() {
+            return caller;
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return caller.has(role);
+        }
+
+        @Override
+        public boolean isSecure() {
+            return delegate != null && delegate.isSecure();
+        }
+
+        @Override
+        public String getAuthenticationScheme() {
+            return caller.isAgent() ? "ApiKey" : "Bearer";
+        }
+    }
+}

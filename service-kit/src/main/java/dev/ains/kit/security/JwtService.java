@@ -1,0 +1,97 @@
+package dev.ains.kit.security;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+import javax.crypto.SecretKey;
+
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.JwtException;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.Keys;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Signs and verifies the platform's JWTs (HS256 with a secret shared by the services through
+ * {@code ains.auth.jwt-secret}). The registry issues client tokens; every service mints its own
+ * short-lived service token for the calls it makes.
+ */
+@ApplicationScoped
+public class JwtService {
+    public static final String DEV_SECRET = "ains-local-development-secret-change-me-0123456789";
+    private static final Logger LOG = Logger.getLogger(JwtService.class.getName());
+    private static final String ISSUER = "ains";
+
+    private final SecretKey key;
+    private final long ttlSeconds;
+    private volatile String serviceToken;
+    private volatile Instant serviceTokenRenewAt = Instant.EPOCH;
+    private final String serviceName;
+
+    @Inject
+    public JwtService(@ConfigProperty(name = "ains.auth.jwt-secret", defaultValue = DEV_SECRET) String secret,
+                      @ConfigProperty(name = "ains.auth.token-ttl-seconds", defaultValue = "3600") long ttlSeconds,
+                      @ConfigProperty(name = "ains.service.name", defaultValue = "ains") String serviceName) {
+        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length < 32) {
+            throw new IllegalStateException("ains.auth.jwt-secret must be at least 32 bytes");
+        }
+        if (DEV_SECRET.equals(secret)) {
+            LOG.warning("ains.auth.jwt-secret is the built-in development secret: set AINS_AUTH_JWT_SECRET outside local runs");
+        }
+        this.key = Keys.hmacShaKeyFor(bytes);
+        this.ttlSeconds = ttlSeconds;
+        this.serviceName = serviceName;
+    }
+
+    public long ttlSeconds() {
+        return ttlSeconds;
+    }
+
+    public String issue(String subject, Collection<String> roles, long ttl) {
+        Instant now = Instant.now();
+        return Jwts.builder()
+                .issuer(ISSUER)
+                .subject(subject)
+                .claim("roles", List.copyOf(roles))
+                .issuedAt(java.util.Date.from(now))
+                .expiration(java.util.Date.from(now.plusSeconds(ttl)))
+                .signWith(key)
+                .compact();
+    }
+
+    public Optional<Caller> verify(String token) {
+        try {
+            Claims claims = Jwts.parser().verifyWith(key).requireIssuer(ISSUER).build()
+                    .parseSignedClaims(token).getPayload();
+            Set<String> roles = new LinkedHashSet<>();
+            if (claims.get("roles") instanceof Collection<?> c) {
+                c.forEach(r -> roles.add(String.valueOf(r)));
+            }
+            return Optional.of(new Caller(claims.getSubject(), Set.copyOf(roles)));
+        } catch (JwtException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** This service's own token for service-to-service calls, renewed well before it expires. */
+    public String serviceToken() {
+        if (Instant.now().isAfter(serviceTokenRenewAt)) {
+            synchronized (this) {
+                if (Instant.now().isAfter(serviceTokenRenewAt)) {
+                    serviceToken = issue(serviceName, List.of(Roles.SERVICE), 3600);
+                    serviceTokenRenewAt = Instant.now().plusSeconds(1800);
+                }
+            }
+        }
+        return serviceToken;
+    }
+}
