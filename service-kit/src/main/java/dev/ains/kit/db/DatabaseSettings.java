@@ -31,10 +31,14 @@ public record DatabaseSettings(String url, String user, String password, String 
                 .orElseGet(() -> EmbeddedDatabase.start(embeddedPort, embeddedDataDir, embeddedDurable));
     }
 
-    /** The URL with the service's schema as the search path. */
+    /**
+     * The URL with the service's schema as the search path. DB Client binds values it has no JDBC type
+     * for (UUID, for one) as strings; {@code stringtype=unspecified} lets PostgreSQL type them from the
+     * column or cast instead of refusing varchar for a uuid column.
+     */
     public String schemaUrl() {
         String base = serverUrl();
         return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema
-                + "&reWriteBatchedInserts=true&ApplicationName=ains-" + schema;
+                + "&stringtype=unspecified&reWriteBatchedInserts=true&ApplicationName=ains-" + schema;
     }
 }

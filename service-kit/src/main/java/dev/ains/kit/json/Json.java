@@ -14,6 +14,9 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  */
 public final class Json {
     public static final ObjectMapper MAPPER = configure(new ObjectMapper());
+    /** For reading other services' answers: a field added by a newer neighbour must not break us. */
+    public static final ObjectMapper LENIENT = configure(new ObjectMapper())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private Json() {
     }

@@ -20,7 +20,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Signs and verifies the platform's JWTs (HS256 with a secret shared by the services through
+ * Signs and verifies the platform's JWTs (HMAC-SHA, HS256 to HS512 by secret length, with a secret shared by the services through
  * {@code ains.auth.jwt-secret}). The registry issues client tokens; every service mints its own
  * short-lived service token for the calls it makes.
  */

@@ -1,0 +1,2 @@
+/** analytics-service: rest layer. */
+package dev.ains.analytics.rest;

@@ -1,0 +1,2 @@
+/** analytics-service: service layer. */
+package dev.ains.analytics.service;

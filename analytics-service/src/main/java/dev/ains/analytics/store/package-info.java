@@ -1,0 +1,2 @@
+/** analytics-service: store layer. */
+package dev.ains.analytics.store;

@@ -1,0 +1,2 @@
+/** economic-service: rest layer. */
+package dev.ains.economy.rest;

@@ -1,0 +1,2 @@
+/** economic-service: service layer. */
+package dev.ains.economy.service;

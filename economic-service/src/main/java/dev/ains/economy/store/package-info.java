@@ -1,0 +1,2 @@
+/** economic-service: store layer. */
+package dev.ains.economy.store;

@@ -1,0 +1,282 @@
+package dev.ains.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ains.kit.db.EmbeddedDatabase;
+
+/**
+ * The whole platform on one machine: one embedded PostgreSQL shared by the four services (each in its
+ * own schema), each service as its own JVM process (Helidon MP runs one application per JVM), and
+ * optionally sample agents. Used by the one-command start, the system tests and the benchmark.
+ */
+public final class Platform implements AutoCloseable {
+    public static final List<String> SERVICES = List.of("agent-registry", "task-service", "economic-service",
+            "analytics-service");
+    private static final Map<String, Integer> DEFAULT_PORTS = Map.of("task-service", 8080, "agent-registry", 8081,
+            "economic-service", 8082, "analytics-service", 8083);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @param home        the repository root (service jars are found under {@code <service>/target})
+     * @param randomPorts free ports instead of the documented defaults (tests)
+     * @param durable     fsync and synchronous commit on (off only for tests)
+     * @param dataDir     keep the database here between runs; null for a throw-away one
+     * @param env         extra environment for every service (config overrides)
+     */
+    public record Options(Path home, boolean randomPorts, boolean durable, Path dataDir, Map<String, String> env) {
+        public static Options local(Path home) {
+            return new Options(home, false, true, null, Map.of());
+        }
+    }
+
+    private final Options options;
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final List<Process> agents = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String jwtSecret = random(48);
+    private final String adminId = "admin";
+    private final String adminSecret = random(32);
+    private final Path logDir;
+    private String dbUrl;
+
+    private Platform(Options options) {
+        this.options = options;
+        this.logDir = options.home().resolve(".ains/logs");
+    }
+
+    public static Platform start(Options options) {
+        Platform p = new Platform(options);
+        try {
+            p.boot();
+            return p;
+        } catch (RuntimeException | Error e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    private void boot() {
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        dbUrl = EmbeddedDatabase.start(0, options.dataDir(), options.durable());
+        for (String s : SERVICES) {
+            ports.put(s, options.randomPorts() ? freePort() : DEFAULT_PORTS.get(s));
+        }
+        for (String s : SERVICES) {
+            processes.put(s, launch(s));
+        }
+        for (String s : SERVICES) {
+            awaitReady(s, Duration.ofSeconds(180));
+        }
+    }
+
+    private Process launch(String service) {
+        Path jar = options.home().resolve(service).resolve("target").resolve(service + ".jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests install)");
+        }
+        Map<String, String> env = new LinkedHashMap<>(serviceEnv());
+        env.put("SERVER_PORT", String.valueOf(ports.get(service)));
+        env.putAll(options.env());
+        return spawn(service, List.of(java(), "-XX:+UseSerialGC", "-Xmx512m", "-jar", jar.toString()), env,
+                logDir.resolve(service + ".log"));
+    }
+
+    /** Configuration every service gets: the shared database, the token secret, the neighbours. */
+    public Map<String, String> serviceEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AINS_DB_URL", dbUrl);
+        env.put("AINS_AUTH_JWT_SECRET", jwtSecret);
+        env.put("AINS_REGISTRY_ADMIN_CLIENT_ID", adminId);
+        env.put("AINS_REGISTRY_ADMIN_CLIENT_SECRET", adminSecret);
+        env.put("AGENT_REGISTRY_MP_REST_URL", url("agent-registry"));
+        env.put("ANALYTICS_SERVICE_MP_REST_URL", url("analytics-service"));
+        env.put("TASK_SERVICE_MP_REST_URL", url("task-service"));
+        env.put("ECONOMIC_SERVICE_MP_REST_URL", url("economic-service"));
+        return env;
+    }
+
+    /** Starts a sample agent process with the given settings (AINS_* variables, see sample-agent/README). */
+    public Process startAgent(String name, Map<String, String> settings) {
+        Path jar = options.home().resolve("sample-agent/target/sample-agent.jar");
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AINS_REGISTRY_URL", url("agent-registry"));
+        env.put("AINS_TASKS_URL", url("task-service"));
+        env.put("AINS_TOKEN", token(adminId, adminSecret));
+        env.put("AINS_AGENT_NAME", name);
+        env.putAll(settings);
+        Process p = spawn("agent-" + name, List.of(java(), "-XX:+UseSerialGC", "-Xmx128m", "-jar", jar.toString()),
+                env, logDir.resolve("agent-" + name + ".log"));
+        agents.add(p);
+        return p;
+    }
+
+    public String url(String service) {
+        return "http://localhost:" + ports.get(service);
+    }
+
+    public String dbUrl() {
+        return dbUrl;
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    /** Registers a new client (open sign-up) and returns a token for it. */
+    public String newClientToken(String name) {
+        JsonNode c = post(url("agent-registry") + "/ains/clients", "{\"name\":\"" + name + "\"}", null);
+        return token(c.get("client_id").asText(), c.get("client_secret").asText());
+    }
+
+    public String adminToken() {
+        return token(adminId, adminSecret);
+    }
+
+    private String token(String id, String secret) {
+        return post(url("agent-registry") + "/ains/auth/token",
+                "{\"client_id\":\"" + id + "\",\"client_secret\":\"" + secret + "\"}", null)
+                .get("access_token").asText();
+    }
+
+    private JsonNode post(String url, String body, String token) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300) {
+                throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
+            }
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void awaitReady(String service, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        URI health = URI.create(url(service) + "/health/ready");
+        while (System.nanoTime() < deadline) {
+            Process p = processes.get(service);
+            if (!p.isAlive()) {
+                throw new IllegalStateException(service + " exited with " + p.exitValue() + "; see "
+                        + logDir.resolve(service + ".log"));
+            }
+            try {
+                var r = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException ignored) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(200);
+        }
+        throw new IllegalStateException(service + " not ready within " + max.toSeconds() + " s; see "
+                + logDir.resolve(service + ".log"));
+    }
+
+    /** Stops a service process (for failure tests); {@link #restart} brings it back on the same port. */
+    public void stop(String service) {
+        Process p = processes.get(service);
+        p.destroy();
+        try {
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public void restart(String service) {
+        stop(service);
+        processes.put(service, launch(service));
+        awaitReady(service, Duration.ofSeconds(120));
+    }
+
+    @Override
+    public void close() {
+        List<Process> all = new ArrayList<>(agents);
+        all.addAll(processes.values());
+        all.forEach(Process::destroy);
+        for (Process p : all) {
+            try {
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static Process spawn(String name, List<String> command, Map<String, String> env, Path log) {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        pb.environment().putAll(env);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String random(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

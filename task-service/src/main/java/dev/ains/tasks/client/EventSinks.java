@@ -1,0 +1,61 @@
+package dev.ains.tasks.client;
+
+import java.util.List;
+
+import dev.ains.kit.json.Json;
+import dev.ains.kit.outbox.OutboxEvent;
+import dev.ains.kit.outbox.OutboxSink;
+import dev.ains.tasks.client.analytics.model.EventBatch;
+import dev.ains.tasks.client.analytics.model.TaskEvent;
+import dev.ains.tasks.client.registry.model.OutcomeBatch;
+import dev.ains.tasks.client.registry.model.TaskOutcome;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Where task-service's outbox goes: outcomes to the registry (trust), every task event to analytics. */
+public final class EventSinks {
+    public static final String REGISTRY = "registry";
+    public static final String ANALYTICS = "analytics";
+
+    private EventSinks() {
+    }
+
+    @ApplicationScoped
+    public static class RegistrySink implements OutboxSink {
+        @Inject
+        RegistryGateway registry;
+
+        @Override
+        public String destination() {
+            return REGISTRY;
+        }
+
+        @Override
+        public void deliver(List<OutboxEvent> events) {
+            List<TaskOutcome> outcomes = events.stream()
+                    .map(e -> Json.read(e.payload(), TaskOutcome.class).eventId(e.eventId()).occurredAt(e.occurredAt()))
+                    .toList();
+            registry.recordOutcomes(new OutcomeBatch().events(outcomes));
+        }
+    }
+
+    @ApplicationScoped
+    public static class AnalyticsSink implements OutboxSink {
+        @Inject
+        AnalyticsGateway analytics;
+
+        @Override
+        public String destination() {
+            return ANALYTICS;
+        }
+
+        @Override
+        public void deliver(List<OutboxEvent> events) {
+            List<TaskEvent> batch = events.stream()
+                    .map(e -> Json.read(e.payload(), TaskEvent.class).eventId(e.eventId()).eventType(e.eventType())
+                            .occurredAt(e.occurredAt()))
+                    .toList();
+            analytics.ingest(new EventBatch().events(batch));
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.ains.tasks.rest;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+import dev.ains.kit.error.ApiProblem;
+import dev.ains.kit.security.Allow;
+import dev.ains.kit.security.Caller;
+import dev.ains.kit.security.Roles;
+import dev.ains.kit.store.Cursor;
+import dev.ains.tasks.api.TasksApi;
+import dev.ains.tasks.api.model.AttemptList;
+import dev.ains.tasks.api.model.RoutingDecisionList;
+import dev.ains.tasks.api.model.TaskPage;
+import dev.ains.tasks.api.model.TaskRequest;
+import dev.ains.tasks.api.model.TaskStatus;
+import dev.ains.tasks.service.TaskService;
+import dev.ains.tasks.store.TaskRecord;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+@RequestScoped
+@Allow({Roles.CLIENT})
+public class TasksResource implements TasksApi {
+    @Inject
+    TaskService tasks;
+    @Context
+    SecurityContext security;
+
+    @Override
+    public Response createTask(TaskRequest body, String idempotencyKey) {
+        if (body == null) {
+            throw ApiProblem.invalid("body", "is required");
+        }
+        var created = tasks.create(Caller.of(security), new TaskService.NewTask(body.getTaskType(),
+                body.getCapabilityRequired(), ApiMapper.node(body.getInputData()), body.getPriority(),
+                body.getTimeoutSeconds(), body.getMaxRetries(), body.getMinTrust()), idempotencyKey);
+        return Response.created(URI.create("/aitp/tasks/" + created.task().taskId()))
+                .header("Idempotent-Replayed", created.replayed() ? "true" : null)
+                .entity(ApiMapper.task(created.task())).build();
+    }
+
+    @Override
+    public Response listTasks(TaskStatus status, String taskType, UUID agentId, Integer limit, String cursor) {
+        int l = Cursor.limit(limit);
+        List<TaskRecord> page = tasks.list(Caller.of(security), status == null ? null : status.toString(), taskType,
+                agentId, Cursor.decode(cursor), l + 1);
+        TaskPage out = new TaskPage().items(page.stream().limit(l).map(ApiMapper::task).toList());
+        if (page.size() > l) {
+            TaskRecord last = page.get(l - 1);
+            out.nextCursor(Cursor.after(last.createdAt(), last.taskId()).encode());
+        }
+        return Response.ok(out).build();
+    }
+
+    @Override
+    @Allow({Roles.CLIENT, Roles.AGENT})
+    public Response getTask(UUID taskId) {
+        Caller caller = Caller.of(security);
+        TaskRecord t = tasks.get(caller, taskId);
+        return Response.ok(ApiMapper.task(t, tasks.attempts(caller, taskId))).build();
+    }
+
+    @Override
+    public Response cancelTask(UUID taskId, String reason) {
+        return Response.ok(ApiMapper.task(tasks.cancel(Caller.of(security), taskId, reason))).build();
+    }
+
+    @Override
+    public Response getTaskRouting(UUID taskId) {
+        return Response.ok(new RoutingDecisionList().items(tasks.routing(Caller.of(security), taskId).stream()
+                .map(ApiMapper::routing).toList())).build();
+    }
+
+    @Override
+    @Allow({Roles.CLIENT, Roles.AGENT})
+    public Response getTaskAttempts(UUID taskId) {
+        return Response.ok(new AttemptList().items(tasks.attempts(Caller.of(security), taskId).stream()
+                .map(ApiMapper::attempt).toList())).build();
+    }
+}

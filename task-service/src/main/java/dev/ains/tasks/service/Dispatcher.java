@@ -1,0 +1,87 @@
+package dev.ains.tasks.service;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import dev.ains.kit.db.Database;
+import dev.ains.tasks.store.TaskStore;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/**
+ * Routes tasks that are still queued (no eligible agent at submission, back from a retry, re-routed
+ * after a lost agent): every {@code ains.tasks.dispatch-interval-ms}, and at once when woken by a claim
+ * that found nothing or a finished task that freed a slot. Batches are locked with SKIP LOCKED, so
+ * replicas share the queue instead of fighting over it.
+ */
+@ApplicationScoped
+public class Dispatcher {
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+    private static final int BATCH = 100;
+
+    @Inject
+    Database database;
+    @Inject
+    TaskStore store;
+    @Inject
+    Router router;
+    @Inject
+    ClaimSignals signals;
+    @Inject
+    TaskSettings settings;
+
+    private volatile Thread worker;
+    private volatile boolean running;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        running = true;
+        worker = Thread.ofPlatform().daemon().name("task-dispatcher").start(this::loop);
+    }
+
+    public void wake() {
+        Thread w = worker;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            int routed = 0;
+            try {
+                routed = dispatchOnce();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "dispatch pass failed; retrying", e);
+            }
+            if (routed < BATCH) {
+                LockSupport.parkNanos(Duration.ofMillis(settings.dispatchIntervalMs()).toNanos());
+            }
+        }
+    }
+
+    /** One pass over the head of the queue; returns how many tasks were routed. */
+    public int dispatchOnce() {
+        List<UUID> woken = new ArrayList<>();
+        database.inTransactionRun(tx -> {
+            for (TaskStore.QueuedTask q : store.lockQueuedBatch(tx, BATCH)) {
+                router.route(tx, q, false).ifPresent(woken::add);
+            }
+        });
+        woken.forEach(signals::signal);
+        return woken.size();
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        wake();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.ains.tasks.service;
+
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
+
+import dev.ains.tasks.lifecycle.TaskState;
+import dev.ains.tasks.store.TaskRecord;
+import dev.ains.tasks.store.TaskStore;
+import io.helidon.dbclient.DbExecute;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * How an attempt ends, whoever ends it (the agent, a lease that ran out, an agent that went away):
+ * release the agent's slot, close the attempt, and either schedule a retry with back-off or dead-letter
+ * the task. Always inside the caller's transaction, which holds the task's row lock.
+ */
+@ApplicationScoped
+public class TaskLifecycle {
+    private static final Logger LOG = Logger.getLogger(TaskLifecycle.class.getName());
+
+    @Inject
+    TaskStore store;
+    @Inject
+    TaskSettings settings;
+    @Inject
+    TaskMetrics metrics;
+
+    /** Outcome names as the registry and the attempt history know them. */
+    public static final String FAILED = "FAILED";
+    public static final String TIMED_OUT = "TIMED_OUT";
+    public static final String LOST = "LOST";
+
+    /** Ends the task's current attempt as failed; returns the task's new state. */
+    public TaskState failAttempt(DbExecute tx, TaskRecord t, String outcome, String error, boolean retryable) {
+        UUID agent = t.assignedAgentId();
+        if (agent != null && t.status().held()) {
+            store.releaseSlot(tx, agent);
+        }
+        boolean attemptsLeft = t.attemptCount() < t.maxRetries() + 1;
+        TaskState next;
+        Long delay = null;
+        if (retryable && attemptsLeft) {
+            // A lost agent says nothing about the task: route it again at once. A failure backs off.
+            delay = LOST.equals(outcome) ? 0L : settings.backoff().delayMs(t.attemptCount(), ThreadLocalRandom.current());
+            next = delay == 0 ? TaskState.QUEUED : TaskState.RETRY_WAIT;
+            TaskState.require(t.taskId(), t.status(), next);
+            store.markRetry(tx, t.taskId(), next, delay, error);
+            metrics.retried(t.taskType());
+        } else {
+            next = TaskState.DEAD_LETTERED;
+            TaskState.require(t.taskId(), t.status(), next);
+            store.markDead(tx, t.taskId(), error);
+            metrics.deadLettered(t.taskType());
+        }
+        if (agent != null) {
+            store.endAttempt(tx, t.taskId(), t.attemptCount(), outcome, error, retryable, delay);
+            TaskEvents.outcome(tx, t, agent, outcome, null);
+        }
+        TaskEvents.analytics(tx, "task.failed", t, next, agent, t.attemptCount(), null, error);
+        metrics.failed(t.taskType(), outcome);
+        Long d = delay;
+        LOG.info(() -> "task " + t.taskId() + " attempt " + t.attemptCount() + " on agent " + agent + " ended "
+                + outcome + (error == null ? "" : " (" + error + ")") + " -> " + next
+                + (d != null && d > 0 ? " in " + d + " ms" : ""));
+        return next;
+    }
+
+    /** Cancels a task that has not finished. */
+    public void cancel(DbExecute tx, TaskRecord t, String reason, String by) {
+        TaskState.require(t.taskId(), t.status(), TaskState.CANCELLED);
+        if (t.assignedAgentId() != null && t.status().held()) {
+            store.releaseSlot(tx, t.assignedAgentId());
+            store.endAttempt(tx, t.taskId(), t.attemptCount(), "CANCELLED", reason, null, null);
+        }
+        store.markCancelled(tx, t.taskId(), reason, by);
+        TaskEvents.analytics(tx, "task.cancelled", t, TaskState.CANCELLED, t.assignedAgentId(), null, null, reason);
+        metrics.cancelled(t.taskType());
+        LOG.info(() -> "task " + t.taskId() + " cancelled by " + by + (reason == null ? "" : ": " + reason));
+    }
+}

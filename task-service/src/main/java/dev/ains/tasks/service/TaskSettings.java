@@ -1,0 +1,60 @@
+package dev.ains.tasks.service;
+
+import dev.ains.tasks.lifecycle.Backoff;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+
+/** task-service's own configuration, read once (keys in META-INF/microprofile-config.properties). */
+@ApplicationScoped
+public class TaskSettings {
+    private final long candidateCacheMs;
+    private final long dispatchIntervalMs;
+    private final long leaseCheckMs;
+    private final long livenessCheckMs;
+    private final int claimTimeoutSeconds;
+    private final int maxInputBytes;
+    private final Backoff backoff;
+
+    @Inject
+    public TaskSettings(Config c) {
+        candidateCacheMs = c.getOptionalValue("ains.tasks.candidate-cache-ms", Long.class).orElse(500L);
+        dispatchIntervalMs = c.getOptionalValue("ains.tasks.dispatch-interval-ms", Long.class).orElse(200L);
+        leaseCheckMs = c.getOptionalValue("ains.tasks.lease-check-ms", Long.class).orElse(500L);
+        livenessCheckMs = c.getOptionalValue("ains.tasks.liveness-check-ms", Long.class).orElse(1000L);
+        claimTimeoutSeconds = c.getOptionalValue("ains.tasks.claim-timeout-seconds", Integer.class).orElse(30);
+        maxInputBytes = c.getOptionalValue("ains.tasks.max-input-bytes", Integer.class).orElse(262_144);
+        backoff = new Backoff(
+                c.getOptionalValue("ains.tasks.retry.base-ms", Long.class).orElse(1000L),
+                c.getOptionalValue("ains.tasks.retry.cap-ms", Long.class).orElse(60_000L),
+                c.getOptionalValue("ains.tasks.retry.jitter", Double.class).orElse(0.2));
+    }
+
+    public long candidateCacheMs() {
+        return candidateCacheMs;
+    }
+
+    public long dispatchIntervalMs() {
+        return dispatchIntervalMs;
+    }
+
+    public long leaseCheckMs() {
+        return leaseCheckMs;
+    }
+
+    public long livenessCheckMs() {
+        return livenessCheckMs;
+    }
+
+    public int claimTimeoutSeconds() {
+        return claimTimeoutSeconds;
+    }
+
+    public int maxInputBytes() {
+        return maxInputBytes;
+    }
+
+    public Backoff backoff() {
+        return backoff;
+    }
+}

@@ -1,0 +1,203 @@
+package dev.ains.tasks.store;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ains.kit.db.Database;
+import dev.ains.kit.json.Json;
+import dev.ains.kit.store.Cursor;
+import dev.ains.kit.store.Rows;
+import dev.ains.tasks.lifecycle.TaskState;
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** task-service's data access; the statements themselves are in {@code db/statements.yaml}. */
+@ApplicationScoped
+public class TaskStore {
+    @Inject
+    Database database;
+
+    public DbExecute db() {
+        return database.client().execute();
+    }
+
+    public record NewTask(UUID taskId, String taskType, String capability, JsonNode inputData, int priority,
+                          int timeoutSeconds, int maxRetries, double minTrust, String createdBy) {
+    }
+
+    public void insert(DbExecute tx, NewTask t) {
+        tx.namedInsert("insert-task", t.taskId(), t.taskType(), t.capability(), Json.write(t.inputData()),
+                t.priority(), t.timeoutSeconds(), t.maxRetries(), t.minTrust(), t.createdBy());
+    }
+
+    public Optional<TaskRecord> find(DbExecute exec, UUID id) {
+        return exec.namedGet("select-task", id).map(TaskStore::task);
+    }
+
+    public Optional<TaskRecord> lock(DbExecute tx, UUID id) {
+        return tx.namedGet("lock-task", id).map(TaskStore::task);
+    }
+
+    public List<TaskRecord> list(String creator, String status, String taskType, UUID agentId, Cursor after,
+                                 int limit) {
+        var at = after == null ? null : Rows.ts(after.at());
+        var id = after == null ? null : after.uuid();
+        return db().namedQuery("list-tasks", creator, creator, status, status, taskType, taskType, agentId, agentId,
+                at, at, id, limit).map(TaskStore::task).toList();
+    }
+
+    public List<AttemptRecord> attempts(DbExecute exec, UUID taskId) {
+        return exec.namedQuery("select-attempts", taskId).map(r -> new AttemptRecord(
+                r.column("attempt_no").getInt(), Rows.uuid(r, "agent_id"), Rows.string(r, "outcome"),
+                Rows.time(r, "assigned_at"), Rows.time(r, "claimed_at"), Rows.time(r, "started_at"),
+                Rows.time(r, "ended_at"), Rows.string(r, "error"),
+                Rows.bool(r, "retryable"), Rows.longOrNull(r, "retry_delay_ms"))).toList();
+    }
+
+    public record RoutingRow(OffsetDateTime decidedAt, UUID chosen, String reason, JsonNode candidates) {
+    }
+
+    public List<RoutingRow> routing(UUID taskId) {
+        return db().namedQuery("select-routing", taskId).map(r -> new RoutingRow(Rows.time(r, "decided_at"),
+                Rows.uuid(r, "chosen_agent_id"), Rows.string(r, "reason"),
+                Json.tree(Rows.string(r, "candidates_json")))).toList();
+    }
+
+    /** Records the key; false when the caller used it before (then {@link #idempotencyGet} has it). */
+    public boolean idempotencyInsert(DbExecute tx, String caller, String key, String hash, UUID taskId) {
+        return tx.namedInsert("idempotency-insert", caller, key, hash, taskId) == 1;
+    }
+
+    public Optional<Map.Entry<String, UUID>> idempotencyGet(DbExecute tx, String caller, String key) {
+        return tx.namedGet("idempotency-get", caller, key)
+                .map(r -> Map.entry(Rows.string(r, "request_hash"), Rows.uuid(r, "task_id")));
+    }
+
+    public record QueuedTask(UUID taskId, String taskType, String capability, double minTrust, int priority,
+                             String createdBy, OffsetDateTime createdAt) {
+    }
+
+    public Optional<QueuedTask> lockQueued(DbExecute tx, UUID taskId) {
+        return tx.namedGet("lock-queued-task", taskId).map(TaskStore::queued);
+    }
+
+    public List<QueuedTask> lockQueuedBatch(DbExecute tx, int limit) {
+        return tx.namedQuery("lock-queued-batch", limit).map(TaskStore::queued).toList();
+    }
+
+    public Map<UUID, Integer> loads(DbExecute tx, List<UUID> agents) {
+        Map<UUID, Integer> m = new HashMap<>();
+        if (agents.isEmpty()) {
+            return m;
+        }
+        String ids = String.join(",", agents.stream().map(UUID::toString).toList());
+        tx.namedInsert("ensure-load", ids);
+        tx.namedQuery("select-loads", ids).forEach(r -> m.put(Rows.uuid(r, "agent_id"), r.column("active").getInt()));
+        return m;
+    }
+
+    public boolean takeSlot(DbExecute tx, UUID agentId, int max) {
+        return tx.namedUpdate("take-slot", agentId, max) == 1;
+    }
+
+    public void releaseSlot(DbExecute tx, UUID agentId) {
+        tx.namedUpdate("release-slot", agentId);
+    }
+
+    /** The new attempt number, or empty when the task is no longer queued. */
+    public Optional<Integer> assign(DbExecute tx, UUID taskId, UUID agentId, int claimTimeoutSeconds) {
+        return tx.namedQuery("assign-task", agentId, (double) claimTimeoutSeconds, taskId).findFirst()
+                .map(r -> r.column("attempt_count").getInt());
+    }
+
+    public void insertAttempt(DbExecute tx, UUID taskId, int attemptNo, UUID agentId) {
+        tx.namedInsert("insert-attempt", taskId, attemptNo, agentId);
+    }
+
+    public void insertRoutingDecision(DbExecute tx, UUID taskId, UUID chosen, String reason, Object candidates) {
+        tx.namedInsert("insert-routing-decision", taskId, chosen, reason, Json.write(candidates));
+    }
+
+    public Optional<TaskRecord> claim(DbExecute tx, UUID agentId) {
+        return tx.namedQuery("claim-task", agentId).findFirst().map(TaskStore::task);
+    }
+
+    public void markRunning(DbExecute tx, UUID taskId, int attemptNo) {
+        tx.namedUpdate("mark-running", taskId);
+        tx.namedUpdate("attempt-started", taskId, attemptNo);
+    }
+
+    public void markCompleted(DbExecute tx, UUID taskId, JsonNode result, long executionMs) {
+        tx.namedUpdate("mark-completed", result == null ? null : Json.write(result), executionMs, taskId);
+    }
+
+    public void endAttempt(DbExecute tx, UUID taskId, int attemptNo, String outcome, String error, Boolean retryable,
+                           Long retryDelayMs) {
+        tx.namedUpdate("end-attempt", outcome, error, retryable, retryDelayMs, taskId, attemptNo);
+    }
+
+    public void markRetry(DbExecute tx, UUID taskId, TaskState state, long delayMs, String error) {
+        tx.namedUpdate("mark-retry", state.name(), delayMs / 1000.0, error, taskId);
+    }
+
+    public void markDead(DbExecute tx, UUID taskId, String error) {
+        tx.namedUpdate("mark-dead", error, taskId);
+    }
+
+    public void markCancelled(DbExecute tx, UUID taskId, String reason, String by) {
+        tx.namedUpdate("mark-cancelled", reason, by, taskId);
+    }
+
+    public List<QueuedTask> requeueDue(DbExecute tx) {
+        return tx.namedQuery("requeue-due").map(r -> new QueuedTask(Rows.uuid(r, "task_id"),
+                Rows.string(r, "task_type"), Rows.string(r, "capability"), 0, r.column("priority").getInt(),
+                Rows.string(r, "created_by"), Rows.time(r, "created_at"))).toList();
+    }
+
+    public List<UUID> expiredLeases() {
+        return db().namedQuery("expired-leases").map(r -> Rows.uuid(r, "task_id")).toList();
+    }
+
+    public List<UUID> heldAgents() {
+        return db().namedQuery("held-agents").map(r -> Rows.uuid(r, "assigned_agent_id")).toList();
+    }
+
+    public List<UUID> heldBy(List<UUID> agents) {
+        return db().namedQuery("held-by-agents", String.join(",", agents.stream().map(UUID::toString).toList()))
+                .map(r -> Rows.uuid(r, "task_id")).toList();
+    }
+
+    public Map<Integer, Long> queueDepth() {
+        Map<Integer, Long> m = new HashMap<>();
+        db().namedQuery("queue-depth").forEach(r -> m.put(r.column("priority").getInt(), r.column("n").getLong()));
+        return m;
+    }
+
+    private static QueuedTask queued(DbRow r) {
+        return new QueuedTask(Rows.uuid(r, "task_id"), Rows.string(r, "task_type"), Rows.string(r, "capability"),
+                r.column("min_trust").getDouble(), r.column("priority").getInt(), Rows.string(r, "created_by"),
+                Rows.time(r, "created_at"));
+    }
+
+    static TaskRecord task(DbRow r) {
+        return new TaskRecord(Rows.uuid(r, "task_id"), Rows.string(r, "task_type"), Rows.string(r, "capability"),
+                Json.tree(Rows.string(r, "input_json")), r.column("priority").getInt(),
+                r.column("timeout_seconds").getInt(), r.column("max_retries").getInt(),
+                r.column("min_trust").getDouble(), TaskState.valueOf(Rows.string(r, "status")),
+                Rows.uuid(r, "assigned_agent_id"), r.column("attempt_count").getInt(), Rows.time(r, "claimed_at"),
+                Rows.time(r, "lease_expires_at"), Rows.time(r, "next_attempt_at"),
+                Json.tree(Rows.string(r, "result_json")), Rows.string(r, "error"), Rows.string(r, "cancel_reason"),
+                Rows.string(r, "cancelled_by"), Rows.string(r, "created_by"), Rows.time(r, "created_at"),
+                Rows.time(r, "updated_at"), Rows.time(r, "started_at"), Rows.time(r, "completed_at"),
+                Rows.longOrNull(r, "execution_ms"));
+    }
+
+}
