@@ -1,0 +1,150 @@
+package dev.ains.agent;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import dev.ains.client.Ains;
+import dev.ains.client.registry.model.AgentRegistration;
+import dev.ains.client.registry.model.Capability;
+import dev.ains.client.registry.model.ClientRegistration;
+import dev.ains.client.registry.model.TokenRequest;
+import dev.ains.client.tasks.model.ClaimedTask;
+import dev.ains.client.tasks.model.Task;
+import dev.ains.client.tasks.model.TaskCompletion;
+import dev.ains.client.tasks.model.TaskFailure;
+
+/**
+ * A runnable agent built on the client SDK: registers (or reuses AINS_AGENT_ID/AINS_API_KEY),
+ * heartbeats every AINS_HEARTBEAT_SECONDS, and runs AINS_MAX_CONCURRENCY workers that long-poll for
+ * tasks, run the mocked {@link Handlers} and report the outcome. AINS_FAILURE_RATE makes that share of
+ * tasks fail on purpose.
+ */
+public final class SampleAgent {
+    private static final Logger LOG = Logger.getLogger(SampleAgent.class.getName());
+
+    private final AgentSettings settings;
+    private final UUID agentId;
+    private final Ains asAgent;
+    private volatile boolean running = true;
+
+    private SampleAgent(AgentSettings settings, UUID agentId, String apiKey) {
+        this.settings = settings;
+        this.agentId = agentId;
+        this.asAgent = Ains.builder().registryUrl(settings.registryUrl()).tasksUrl(settings.tasksUrl())
+                .apiKey(apiKey).build();
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT.%1$tL %4$s %5$s%6$s%n");
+        AgentSettings s = AgentSettings.from(System.getenv());
+        SampleAgent agent = register(s);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> agent.running = false));
+        agent.run();
+    }
+
+    static SampleAgent register(AgentSettings s) throws Exception {
+        if (s.agentId() != null && s.apiKey() != null) {
+            return new SampleAgent(s, UUID.fromString(s.agentId()), s.apiKey());
+        }
+        Ains asClient = Ains.builder().registryUrl(s.registryUrl()).tasksUrl(s.tasksUrl()).token(clientToken(s))
+                .build();
+        var reg = new AgentRegistration().name(s.name()).maxConcurrency(s.maxConcurrency())
+                .heartbeatIntervalSeconds(s.heartbeatSeconds())
+                .capabilities(s.capabilities().stream().map(c -> new Capability().name(c).version("1.0")).toList());
+        var registered = asClient.agents().registerAgent(reg);
+        UUID id = registered.getAgent().getAgentId();
+        LOG.info(() -> "registered agent " + id + " (" + s.name() + ") with " + s.capabilities());
+        return new SampleAgent(s, id, registered.getApiKey());
+    }
+
+    /** A token from AINS_TOKEN, from AINS_CLIENT_ID/SECRET, or by signing up (open in a local run). */
+    private static String clientToken(AgentSettings s) throws Exception {
+        if (s.token() != null && !s.token().isBlank()) {
+            return s.token();
+        }
+        var clients = Ains.builder().registryUrl(s.registryUrl()).build().clients();
+        String id = s.clientId();
+        String secret = s.clientSecret();
+        if (id == null || secret == null) {
+            var c = clients.createClient(new ClientRegistration().name(s.name() + "-owner"));
+            id = c.getClientId();
+            secret = c.getClientSecret();
+        }
+        return clients.issueToken(new TokenRequest().clientId(id).clientSecret(secret)).getAccessToken();
+    }
+
+    void run() throws InterruptedException {
+        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
+        heartbeat.scheduleAtFixedRate(this::heartbeat, 0, settings.heartbeatSeconds(), TimeUnit.SECONDS);
+        Thread[] workers = new Thread[settings.maxConcurrency()];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = Thread.ofPlatform().name("worker-" + i).start(this::work);
+        }
+        LOG.info(() -> "agent " + agentId + " working with " + workers.length + " workers");
+        for (Thread w : workers) {
+            w.join();
+        }
+        heartbeat.shutdownNow();
+    }
+
+    private void heartbeat() {
+        try {
+            asAgent.agents().heartbeat(agentId);
+        } catch (Exception e) {
+            LOG.warning(() -> "heartbeat failed: " + e.getMessage());
+        }
+    }
+
+    private void work() {
+        while (running) {
+            try {
+                ClaimedTask claimed = asAgent.agentWork().claimTask(agentId, 20);
+                if (claimed == null || claimed.getTask() == null) {
+                    continue;
+                }
+                handle(claimed.getTask());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "claim loop: " + e.getMessage());
+                sleep(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    private void handle(Task task) throws Exception {
+        UUID id = task.getTaskId();
+        long t0 = System.nanoTime();
+        asAgent.agentWork().startTask(id);
+        try {
+            if (settings.failureRate() > 0 && ThreadLocalRandom.current().nextDouble() < settings.failureRate()) {
+                throw new Handlers.TaskFailed("injected failure (AINS_FAILURE_RATE=" + settings.failureRate() + ")",
+                        settings.failRetryable());
+            }
+            Map<String, Object> result = Handlers.run(task.getTaskType(), task.getInputData());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            asAgent.agentWork().completeTask(id, new TaskCompletion().result(result).executionMs(ms));
+            LOG.info(() -> "task " + id + " (" + task.getTaskType() + ") completed in " + ms + " ms");
+        } catch (Handlers.TaskFailed f) {
+            asAgent.agentWork().failTask(id, new TaskFailure().error(f.getMessage()).retryable(f.retryable));
+            LOG.info(() -> "task " + id + " (" + task.getTaskType() + ") failed"
+                    + (f.retryable ? " (retryable): " : " (permanent): ") + f.getMessage());
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package dev.ains.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.ains.client.Ains;
+import dev.ains.client.registry.model.AgentRegistration;
+import dev.ains.client.registry.model.AgentRegistered;
+import dev.ains.client.registry.model.AgentStatus;
+import dev.ains.client.registry.model.Capability;
+import dev.ains.client.tasks.model.Attempt;
+import dev.ains.client.tasks.model.ClaimedTask;
+import dev.ains.client.tasks.model.RoutingDecision;
+import dev.ains.client.tasks.model.Task;
+import dev.ains.client.tasks.model.TaskCompletion;
+import dev.ains.client.tasks.model.TaskFailure;
+import dev.ains.client.tasks.model.TaskRequest;
+import dev.ains.client.tasks.model.TaskStatus;
+import dev.ains.launcher.Platform;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The four services and sample agents as real processes on one embedded PostgreSQL, driven over HTTP
+ * only, through the public client SDK. Each test uses its own capabilities, so they do not share agents.
+ */
+class PlatformSystemIT {
+    private static final Duration WAIT = Duration.ofSeconds(45);
+    private static Platform platform;
+    private static Ains client;
+    private static String token;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        Path home = Path.of(System.getProperty("ains.home", "..")).toAbsolutePath().normalize();
+        platform = Platform.start(new Platform.Options(home, true, false, null, Map.of(
+                // quick liveness so that "agent stops heartbeating" takes seconds, not half a minute
+                "AINS_REGISTRY_OFFLINE_CHECK_MS", "300",
+                "AINS_TASKS_LIVENESS_CHECK_MS", "300",
+                "AINS_OUTBOX_POLL_MS", "100",
+                "AINS_TASKS_RETRY_BASE_MS", "200")));
+        token = platform.newClientToken("system-tests");
+        client = sdk().token(token).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void happyPath() throws Exception {
+        double before = metric("task-service", "ains_tasks_completed_total", "task_type=\"echo\"");
+        platform.startAgent("happy", Map.of("AINS_CAPABILITIES", "cap-happy", "AINS_HEARTBEAT_SECONDS", "1"));
+        UUID agent = awaitAgent("happy");
+
+        Task t = client.tasks().createTask(task("echo", "cap-happy").inputData(Map.of("text", "hello")), null);
+        Task done = client.awaitTask(t.getTaskId(), WAIT);
+
+        assertThat(done.getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(done.getAssignedAgentId()).isEqualTo(agent);
+        assertThat(done.getResult()).containsEntry("echo", Map.of("text", "hello"));
+        assertThat(done.getAttempts()).singleElement().extracting(Attempt::getOutcome)
+                .isEqualTo(Attempt.OutcomeEnum.SUCCEEDED);
+        List<RoutingDecision> routing = client.tasks().getTaskRouting(t.getTaskId()).getItems();
+        assertThat(routing).last().extracting(RoutingDecision::getChosenAgentId).isEqualTo(agent);
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            var trust = client.trust().getTrust(agent);
+            assertThat(trust.getOutcomes()).isEqualTo(1);
+            assertThat(trust.getScore()).isGreaterThanOrEqualTo(0.5);
+        });
+        await().atMost(WAIT).untilAsserted(() -> {
+            var summary = client.analytics().getSummary(null, null);
+            assertThat(summary.getByStatus()).containsKey("COMPLETED");
+            assertThat(summary.getSucceeded()).isPositive();
+        });
+        assertThat(metric("task-service", "ains_tasks_completed_total", "task_type=\"echo\"")).isEqualTo(before + 1);
+        assertThat(metric("agent-registry", "ains_agent_heartbeats_total", "")).isPositive();
+    }
+
+    @Test
+    void failurePathRetriesThenDeadLettersAndTrustFalls() throws Exception {
+        double retriedBefore = metric("task-service", "ains_tasks_retried_total", "task_type=\"fail\"");
+        platform.startAgent("failing", Map.of("AINS_CAPABILITIES", "cap-fail", "AINS_HEARTBEAT_SECONDS", "1"));
+        UUID agent = awaitAgent("failing");
+
+        Task t = client.tasks().createTask(task("fail", "cap-fail").maxRetries(2)
+                .inputData(Map.of("error", "boom")), null);
+        Task done = client.awaitTask(t.getTaskId(), WAIT);
+
+        assertThat(done.getStatus()).isEqualTo(TaskStatus.DEAD_LETTERED);
+        assertThat(done.getError()).isEqualTo("boom");
+        assertThat(done.getAttemptCount()).isEqualTo(3);
+        assertThat(done.getAttempts()).hasSize(3).allSatisfy(a -> {
+            assertThat(a.getOutcome()).isEqualTo(Attempt.OutcomeEnum.FAILED);
+            assertThat(a.getError()).isEqualTo("boom");
+        });
+        assertThat(done.getAttempts().get(0).getRetryDelayMs()).isNotNull();
+        assertThat(metric("task-service", "ains_tasks_retried_total", "task_type=\"fail\""))
+                .isEqualTo(retriedBefore + 2);
+        await().atMost(WAIT).untilAsserted(() -> {
+            var trust = client.trust().getTrust(agent);
+            assertThat(trust.getOutcomes()).isEqualTo(3);
+            assertThat(trust.getScore()).isLessThan(0.5);
+        });
+        assertThat(client.trust().getTrustHistory(agent, null, null).getItems()).hasSize(3);
+    }
+
+    @Test
+    void taskWaitsForAnAgentThenIsRoutedWhenOneRegisters() throws Exception {
+        Task t = client.tasks().createTask(task("echo", "cap-late"), null);
+        assertThat(t.getStatus()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(client.tasks().getTaskRouting(t.getTaskId()).getItems()).singleElement()
+                .satisfies(d -> assertThat(d.getChosenAgentId()).isNull());
+
+        platform.startAgent("late", Map.of("AINS_CAPABILITIES", "cap-late", "AINS_HEARTBEAT_SECONDS", "1"));
+        Task done = client.awaitTask(t.getTaskId(), WAIT);
+        assertThat(done.getStatus()).isEqualTo(TaskStatus.COMPLETED);
+    }
+
+    @Test
+    void agentThatStopsHeartbeatingGoesOfflineAndItsTaskIsRerouted() throws Exception {
+        AgentRegistered fragile = register("fragile", List.of("cap-fragile"), 1, 1);
+        Ains asFragile = sdk().apiKey(fragile.getApiKey()).build();
+        UUID fragileId = fragile.getAgent().getAgentId();
+        asFragile.agents().heartbeat(fragileId);
+
+        Task t = client.tasks().createTask(task("echo", "cap-fragile"), null);
+        ClaimedTask claimed = asFragile.agentWork().claimTask(fragileId, 10);
+        assertThat(claimed.getTask().getTaskId()).isEqualTo(t.getTaskId());
+        asFragile.agentWork().startTask(t.getTaskId());
+        // ...and the agent dies: no more heartbeats.
+
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(client.agents().getAgent(fragileId).getStatus()).isEqualTo(AgentStatus.OFFLINE));
+        platform.startAgent("rescuer", Map.of("AINS_CAPABILITIES", "cap-fragile", "AINS_HEARTBEAT_SECONDS", "1"));
+        Task done = client.awaitTask(t.getTaskId(), WAIT);
+
+        assertThat(done.getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(done.getAssignedAgentId()).isNotEqualTo(fragileId);
+        assertThat(done.getAttempts()).hasSize(2);
+        assertThat(done.getAttempts().get(0).getAgentId()).isEqualTo(fragileId);
+        assertThat(done.getAttempts().get(0).getOutcome()).isEqualTo(Attempt.OutcomeEnum.LOST);
+        // the lost agent's late report is refused and changes nothing
+        var late = org.junit.jupiter.api.Assertions.assertThrows(dev.ains.client.tasks.ApiException.class,
+                () -> asFragile.agentWork().completeTask(t.getTaskId(), new TaskCompletion()));
+        assertThat(late.getCode()).isEqualTo(409);
+    }
+
+    @Test
+    void routingPrefersTrustUsesTheNextAgentAtCapacityAndHonoursMinTrust() throws Exception {
+        AgentRegistered good = register("good", List.of("cap-route", "cap-warm-good"), 1, 30);
+        AgentRegistered poor = register("poor", List.of("cap-route", "cap-warm-poor"), 1, 30);
+        Ains asGood = sdk().apiKey(good.getApiKey()).build();
+        Ains asPoor = sdk().apiKey(poor.getApiKey()).build();
+        UUID goodId = good.getAgent().getAgentId();
+        UUID poorId = poor.getAgent().getAgentId();
+
+        // Build a track record: the good agent succeeds five times, the poor one fails five times.
+        for (int i = 0; i < 5; i++) {
+            runOnce(asGood, goodId, "cap-warm-good", true);
+            runOnce(asPoor, poorId, "cap-warm-poor", false);
+        }
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(client.trust().getTrust(goodId).getScore()).isGreaterThan(0.7);
+            assertThat(client.trust().getTrust(poorId).getScore()).isLessThan(0.35);
+        });
+        Thread.sleep(600); // the candidate cache (500 ms) sees the new scores
+
+        Task first = client.tasks().createTask(task("echo", "cap-route"), null);
+        assertThat(first.getAssignedAgentId()).as("the more trusted agent").isEqualTo(goodId);
+        Task second = client.tasks().createTask(task("echo", "cap-route"), null);
+        assertThat(second.getAssignedAgentId()).as("the good agent is at capacity").isEqualTo(poorId);
+        RoutingDecision why = client.tasks().getTaskRouting(second.getTaskId()).getItems().get(0);
+        assertThat(why.getCandidates()).anySatisfy(c -> {
+            assertThat(c.getAgentId()).isEqualTo(goodId);
+            assertThat(c.getEligible()).isFalse();
+        });
+
+        Task picky = client.tasks().createTask(task("echo", "cap-route").minTrust(0.5), null);
+        assertThat(picky.getStatus()).as("only the full good agent qualifies").isEqualTo(TaskStatus.QUEUED);
+        complete(asPoor, poorId, second.getTaskId());
+        Thread.sleep(500);
+        assertThat(client.tasks().getTask(picky.getTaskId()).getStatus())
+                .as("the poor agent is free but below min_trust").isEqualTo(TaskStatus.QUEUED);
+        complete(asGood, goodId, first.getTaskId());
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(client.tasks().getTask(picky.getTaskId()).getAssignedAgentId()).isEqualTo(goodId));
+        assertThat(client.tasks().getTask(picky.getTaskId()).getAttempts())
+                .allSatisfy(a -> assertThat(a.getAgentId()).isNotEqualTo(poorId));
+    }
+
+    private static void runOnce(Ains agent, UUID agentId, String capability, boolean succeed) throws Exception {
+        Task t = client.tasks().createTask(task("warm-up", capability).maxRetries(0), null);
+        ClaimedTask c = agent.agentWork().claimTask(agentId, 10);
+        assertThat(c.getTask().getTaskId()).isEqualTo(t.getTaskId());
+        if (succeed) {
+            agent.agentWork().completeTask(t.getTaskId(), new TaskCompletion().result(Map.of("ok", true)));
+        } else {
+            agent.agentWork().failTask(t.getTaskId(), new TaskFailure().error("no").retryable(false));
+        }
+    }
+
+    private static void complete(Ains agent, UUID agentId, UUID taskId) throws Exception {
+        ClaimedTask c = agent.agentWork().claimTask(agentId, 10);
+        assertThat(c.getTask().getTaskId()).isEqualTo(taskId);
+        agent.agentWork().completeTask(taskId, new TaskCompletion());
+    }
+
+    private static AgentRegistered register(String name, List<String> caps, int maxConcurrency, int heartbeatSeconds)
+            throws Exception {
+        return client.agents().registerAgent(new AgentRegistration().name(name).maxConcurrency(maxConcurrency)
+                .heartbeatIntervalSeconds(heartbeatSeconds)
+                .capabilities(caps.stream().map(c -> new Capability().name(c).version("1")).toList()));
+    }
+
+    private static UUID awaitAgent(String name) {
+        return await().atMost(WAIT).until(() -> platform == null ? null : client.agents()
+                .listAgents(null, AgentStatus.ONLINE, 200, null).getItems().stream()
+                .filter(a -> a.getName().equals(name)).map(a -> a.getAgentId()).findFirst().orElse(null),
+                java.util.Objects::nonNull);
+    }
+
+    private static TaskRequest task(String type, String capability) {
+        return new TaskRequest().taskType(type).capabilityRequired(capability);
+    }
+
+    private static Ains.Builder sdk() {
+        return Ains.builder().tasksUrl(platform.url("task-service")).registryUrl(platform.url("agent-registry"))
+                .analyticsUrl(platform.url("analytics-service")).economyUrl(platform.url("economic-service"));
+    }
+
+    /** A counter's value on a service's /metrics (0 when it has not been created yet). */
+    private static double metric(String service, String name, String labelFragment)
+            throws IOException, InterruptedException {
+        String body = HTTP.send(HttpRequest.newBuilder(URI.create(platform.url(service) + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} ([0-9.eE+-]+)$", Pattern.MULTILINE)
+                .matcher(body);
+        double sum = 0;
+        while (m.find()) {
+            if (m.group(1).contains(labelFragment)) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+}
