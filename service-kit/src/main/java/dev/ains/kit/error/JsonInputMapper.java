@@ -28,6 +28,13 @@ public final class JsonInputMapper {
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
             String message;
+            if (e instanceof MismatchedInputException && String.valueOf(e.getOriginalMessage())
+                    .startsWith("Missing required creator property")) {
+                // A required field left out is a validation error like any other: 422, named.
+                String missing = field.isEmpty() ? "body" : field;
+                return Problems.response(422, "validation", "Request is not valid", missing + ": is required",
+                        List.of(new FieldError(missing, "is required"))).build();
+            }
             if (e instanceof UnrecognizedPropertyException) {
                 message = "unknown field";
             } else if (e instanceof InvalidFormatException ife) {
