@@ -7,6 +7,7 @@ import dev.ains.tasks.client.analytics.AnalyticsInternalApi;
 import dev.ains.tasks.client.analytics.ApiException;
 import dev.ains.tasks.client.analytics.model.EventBatch;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -28,9 +29,8 @@ public class AnalyticsGateway {
     public void ingest(EventBatch batch) {
         try {
             analytics.ingestEvents(batch);
-        } catch (ApiException e) {
-            throw RemoteCallException.of("analytics-service",
-                    e.getResponse() == null ? 0 : e.getResponse().getStatus(), e);
+        } catch (ApiException | WebApplicationException e) {
+            throw RemoteCallException.from("analytics-service", e);
         }
     }
 }

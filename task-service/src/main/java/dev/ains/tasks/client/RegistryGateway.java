@@ -16,6 +16,7 @@ import dev.ains.tasks.client.registry.model.Candidate;
 import dev.ains.tasks.client.registry.model.CandidateQuery;
 import dev.ains.tasks.client.registry.model.OutcomeBatch;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -34,6 +35,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, delayUnit = ChronoUnit.MILLIS,
         skipOn = RemoteCallException.Rejected.class)
 public class RegistryGateway {
+    private static final String SERVICE = "agent-registry";
+
     @Inject
     @RestClient
     RegistryInternalApi registry;
@@ -42,8 +45,8 @@ public class RegistryGateway {
         try {
             return registry.findCandidates(new CandidateQuery().capability(capability).minTrust(minTrust))
                     .getCandidates();
-        } catch (ApiException e) {
-            throw failure(e);
+        } catch (ApiException | WebApplicationException e) {
+            throw RemoteCallException.from(SERVICE, e);
         }
     }
 
@@ -52,8 +55,8 @@ public class RegistryGateway {
         try {
             registry.agentStatuses(new AgentStatusQuery().agentIds(agents)).getAgents()
                     .forEach(e -> out.put(e.getAgentId(), e.getStatus().toString()));
-        } catch (ApiException e) {
-            throw failure(e);
+        } catch (ApiException | WebApplicationException e) {
+            throw RemoteCallException.from(SERVICE, e);
         }
         return out;
     }
@@ -63,23 +66,19 @@ public class RegistryGateway {
         try {
             var owner = registry.verifyApiKey(new ApiKeyCheck().apiKey(apiKey));
             return Optional.of(Map.entry(owner.getAgentId(), owner.getStatus().toString()));
-        } catch (ApiException e) {
-            if (e.getResponse() != null && e.getResponse().getStatus() == 404) {
+        } catch (ApiException | WebApplicationException e) {
+            if (RemoteCallException.statusOf(e) == 404) {
                 return Optional.empty();
             }
-            throw failure(e);
+            throw RemoteCallException.from(SERVICE, e);
         }
     }
 
     public void recordOutcomes(OutcomeBatch batch) {
         try {
             registry.recordOutcomes(batch);
-        } catch (ApiException e) {
-            throw failure(e);
+        } catch (ApiException | WebApplicationException e) {
+            throw RemoteCallException.from(SERVICE, e);
         }
-    }
-
-    private static RemoteCallException failure(ApiException e) {
-        return RemoteCallException.of("agent-registry", e.getResponse() == null ? 0 : e.getResponse().getStatus(), e);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.ains.kit.error.ApiProblem;
 import dev.ains.kit.security.ApiKeyVerifier;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.security.Roles;
@@ -40,7 +41,13 @@ public class TaskApiKeys implements ApiKeyVerifier {
         if (c != null && Instant.now().isBefore(c.until())) {
             return Optional.of(c.caller());
         }
-        Optional<Caller> caller = registry.agentForKey(apiKey)
+        Optional<Map.Entry<java.util.UUID, String>> owner;
+        try {
+            owner = registry.agentForKey(apiKey);
+        } catch (RuntimeException e) {
+            throw ApiProblem.unavailable("cannot verify the API key: agent-registry is unavailable", 2);
+        }
+        Optional<Caller> caller = owner
                 .filter(e -> !"DEACTIVATED".equals(e.getValue()))
                 .map(e -> new Caller(e.getKey().toString(), Set.of(Roles.AGENT)));
         caller.ifPresentOrElse(v -> cache.put(hash, new Cached(v, Instant.now().plusSeconds(ttlSeconds))),

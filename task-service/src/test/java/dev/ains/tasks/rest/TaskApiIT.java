@@ -1,0 +1,267 @@
+package dev.ains.tasks.rest;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.ains.kit.testing.Api.fields;
+import static dev.ains.kit.testing.Api.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.ains.kit.security.JwtService;
+import dev.ains.kit.security.Roles;
+import dev.ains.kit.testing.Api;
+import dev.ains.kit.testing.Api.Auth;
+import io.helidon.microprofile.testing.junit5.AddConfig;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.client.WebTarget;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * task-service on a random port against a real PostgreSQL, with WireMock standing in for
+ * agent-registry and analytics-service: the AITP API, its errors, and the fault-tolerance policy of
+ * the registry client (counted attempts).
+ */
+@HelidonTest
+@AddConfig(key = "ains.db.embedded.durable", value = "false")
+@AddConfig(key = "ains.tasks.candidate-cache-ms", value = "0")
+@AddConfig(key = "ains.tasks.api-key-cache-seconds", value = "0")
+@AddConfig(key = "ains.tasks.dispatch-interval-ms", value = "600000")
+@AddConfig(key = "ains.outbox.poll-ms", value = "50")
+@AddConfig(key = "ains.tasks.retry.base-ms", value = "60000")
+@AddConfig(key = "dev.ains.tasks.client.RegistryGateway/Retry/delay", value = "10")
+@AddConfig(key = "dev.ains.tasks.client.RegistryGateway/Retry/jitter", value = "0")
+@AddConfig(key = "dev.ains.tasks.client.RegistryGateway/CircuitBreaker/requestVolumeThreshold", value = "1000")
+class TaskApiIT {
+    private static final WireMockServer NEIGHBOURS = new WireMockServer(options().dynamicPort());
+    private static final Auth AGENT1 = Auth.apiKey("ak_one");
+    private static final Auth AGENT2 = Auth.apiKey("ak_two");
+
+    static {
+        // before the CDI container starts, so that the REST clients point here
+        NEIGHBOURS.start();
+        System.setProperty("agent-registry/mp-rest/url", NEIGHBOURS.baseUrl());
+        System.setProperty("analytics-service/mp-rest/url", NEIGHBOURS.baseUrl());
+    }
+
+    @Inject
+    WebTarget target;
+    @Inject
+    JwtService jwt;
+
+    private Api api;
+    private Auth client;
+    /** Fresh agents per test, so that no test claims another's tasks. */
+    private UUID A1;
+    private UUID A2;
+
+    @AfterAll
+    static void stopNeighbours() {
+        NEIGHBOURS.stop();
+    }
+
+    @BeforeEach
+    void stubNeighbours() {
+        api = new Api(target);
+        A1 = UUID.randomUUID();
+        A2 = UUID.randomUUID();
+        client = Auth.bearer(jwt.issue("client-" + UUID.randomUUID(), List.of(Roles.CLIENT), 600));
+        NEIGHBOURS.resetAll();
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/api-keys/verify")).atPriority(10)
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"type\":\"x\",\"title\":\"Not found\",\"status\":404}")));
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/api-keys/verify")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.api_key", equalTo("ak_one")))
+                .willReturn(okJson("{\"agent_id\":\"" + A1 + "\",\"status\":\"ONLINE\"}")));
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/api-keys/verify")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.api_key", equalTo("ak_two")))
+                .willReturn(okJson("{\"agent_id\":\"" + A2 + "\",\"status\":\"ONLINE\"}")));
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/agents/status")).willReturn(okJson(
+                "{\"agents\":[{\"agent_id\":\"" + A1 + "\",\"status\":\"ONLINE\"},{\"agent_id\":\"" + A2
+                        + "\",\"status\":\"ONLINE\"}]}")));
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/outcomes"))
+                .willReturn(okJson("{\"accepted\":1,\"duplicates\":0}")));
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/analytics/internal/events"))
+                .willReturn(okJson("{\"accepted\":1,\"duplicates\":0}")));
+        candidates(A1, 1);
+    }
+
+    @Test
+    void theRegistryClientRetriesAndTheAttemptsAreCounted() {
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).inScenario("flaky")
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(503))
+                .willSetStateTo("recovered"));
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).inScenario("flaky")
+                .whenScenarioStateIs("recovered").willReturn(okJson(candidateJson(A1, 4))));
+
+        JsonNode t = json(api.post("/aitp/tasks", client, task("ft")), 201);
+
+        assertThat(t.get("status").asText()).isEqualTo("ASSIGNED");
+        assertThat(t.get("assigned_agent_id").asText()).isEqualTo(A1.toString());
+        NEIGHBOURS.verify(2, postRequestedFor(urlEqualTo("/ains/internal/candidates")));
+    }
+
+    @Test
+    void aDownRegistryIsTriedThreeTimesAndTheTaskStillWaitsQueued() {
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).willReturn(aResponse().withStatus(503)));
+
+        JsonNode t = json(api.post("/aitp/tasks", client, task("down")), 201);
+
+        assertThat(t.get("status").asText()).isEqualTo("QUEUED");
+        NEIGHBOURS.verify(3, postRequestedFor(urlEqualTo("/ains/internal/candidates")));
+        json(api.delete("/aitp/tasks/" + t.get("task_id").asText() + "?reason=cleanup", client), 200);
+    }
+
+    @Test
+    void badRequestsAreProblemsAndChangeNothing() {
+        int before = json(api.get("/aitp/tasks?limit=200", client), 200).get("items").size();
+        JsonNode p = json(api.post("/aitp/tasks", client, "{\"task_type\":\"a b\",\"capability_required\":\"x\","
+                + "\"priority\":11,\"timeout_seconds\":0,\"max_retries\":-1,\"min_trust\":2}"), 422);
+        assertThat(fields(p)).containsExactlyInAnyOrder("task_type", "priority", "timeout_seconds", "max_retries",
+                "min_trust");
+        assertThat(fields(json(api.post("/aitp/tasks", client, "{\"task_type\":\"x\"}"), 422)))
+                .containsExactly("capability_required");
+        assertThat(fields(json(api.post("/aitp/tasks", client,
+                "{\"task_type\":\"x\",\"capability_required\":\"y\",\"priority\":\"high\"}"), 400)))
+                .containsExactly("priority");
+        json(api.post("/aitp/tasks", client, "{\"task_type\":"), 400);
+        assertThat(fields(json(api.post("/aitp/tasks", client,
+                "{\"task_type\":\"x\",\"capability_required\":\"y\",\"colour\":\"red\"}"), 400)))
+                .containsExactly("colour");
+        json(api.get("/aitp/tasks/" + UUID.randomUUID(), client), 404);
+        json(api.get("/aitp/tasks?status=NAPPING", client), 400);
+        json(api.post("/aitp/tasks", null, task("x")), 401);
+        json(api.post("/aitp/tasks", AGENT1, task("x")), 403);
+        assertThat(json(api.get("/aitp/tasks?limit=200", client), 200).get("items")).hasSize(before);
+    }
+
+    @Test
+    void anIdempotencyKeyReturnsTheOriginalTask() {
+        var first = api.call("/aitp/tasks", client).header("Idempotency-Key", "k-1")
+                .post(jakarta.ws.rs.client.Entity.json(task("idem")));
+        JsonNode a = json(first, 201);
+        var again = api.call("/aitp/tasks", client).header("Idempotency-Key", "k-1")
+                .post(jakarta.ws.rs.client.Entity.json(task("idem")));
+        assertThat(again.getHeaderString("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(json(again, 201).get("task_id")).isEqualTo(a.get("task_id"));
+        var other = api.call("/aitp/tasks", client).header("Idempotency-Key", "k-1")
+                .post(jakarta.ws.rs.client.Entity.json(task("different")));
+        json(other, 422);
+    }
+
+    @Test
+    void anAgentClaimsRunsAndCompletesItsTaskAndTheOutcomeLeavesThroughTheOutbox() {
+        String id = json(api.post("/aitp/tasks", client, task("work")), 201).get("task_id").asText();
+
+        json(api.post("/aitp/agents/" + A1 + "/claim", AGENT2, ""), 403);
+        json(api.post("/aitp/tasks/" + id + "/complete", AGENT1, "{}"), 409);
+        JsonNode claimed = json(api.post("/aitp/agents/" + A1 + "/claim?wait_seconds=1", AGENT1, ""), 200);
+        assertThat(claimed.at("/task/task_id").asText()).isEqualTo(id);
+        assertThat(claimed.get("attempt_no").asInt()).isEqualTo(1);
+        json(api.post("/aitp/tasks/" + id + "/start", AGENT2, ""), 403);
+        assertThat(json(api.post("/aitp/tasks/" + id + "/start", AGENT1, ""), 200).get("status").asText())
+                .isEqualTo("RUNNING");
+
+        String done = "{\"result\":{\"answer\":42},\"execution_ms\":12}";
+        JsonNode completed = json(api.post("/aitp/tasks/" + id + "/complete", AGENT1, done), 200);
+        assertThat(completed.get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(completed.at("/result/answer").asInt()).isEqualTo(42);
+        assertThat(json(api.post("/aitp/tasks/" + id + "/complete", AGENT1, done), 200).get("status").asText())
+                .as("the same completion again is harmless").isEqualTo("COMPLETED");
+        json(api.post("/aitp/tasks/" + id + "/fail", AGENT1, "{\"error\":\"late\"}"), 409);
+        json(api.delete("/aitp/tasks/" + id, client), 409);
+
+        JsonNode full = json(api.get("/aitp/tasks/" + id, client), 200);
+        assertThat(full.at("/attempts/0/outcome").asText()).isEqualTo("SUCCEEDED");
+        assertThat(json(api.get("/aitp/tasks/" + id + "/routing", client), 200).at("/items/0/chosen_agent_id")
+                .asText()).isEqualTo(A1.toString());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            NEIGHBOURS.verify(postRequestedFor(urlEqualTo("/ains/internal/outcomes"))
+                    .withRequestBody(containing(id)).withRequestBody(containing("SUCCEEDED")));
+            NEIGHBOURS.verify(postRequestedFor(urlEqualTo("/ains/analytics/internal/events"))
+                    .withRequestBody(containing(id)).withRequestBody(containing("task.completed")));
+        });
+    }
+
+    @Test
+    void aCancelledTaskRefusesItsAgentsCompletion() {
+        String id = json(api.post("/aitp/tasks", client, task("cancel")), 201).get("task_id").asText();
+        json(api.post("/aitp/agents/" + A1 + "/claim", AGENT1, ""), 200);
+        Auth stranger = Auth.bearer(jwt.issue("someone-else", List.of(Roles.CLIENT), 60));
+        json(api.delete("/aitp/tasks/" + id, stranger), 404);
+
+        JsonNode cancelled = json(api.delete("/aitp/tasks/" + id + "?reason=changed%20my%20mind", client), 200);
+        assertThat(cancelled.get("status").asText()).isEqualTo("CANCELLED");
+        assertThat(cancelled.get("cancel_reason").asText()).isEqualTo("changed my mind");
+
+        JsonNode refused = json(api.post("/aitp/tasks/" + id + "/complete", AGENT1, "{}"), 409);
+        assertThat(refused.get("detail").asText()).contains("CANCELLED");
+        assertThat(json(api.get("/aitp/tasks/" + id, client), 200).get("status").asText()).isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void failuresRetryWithBackOffUntilPermanent() {
+        candidates(A1, 5);
+        String retry = json(api.post("/aitp/tasks", client, task("flaky", 2)), 201).get("task_id").asText();
+        String perm = json(api.post("/aitp/tasks", client, task("broken", 2)), 201).get("task_id").asText();
+        json(api.post("/aitp/agents/" + A1 + "/claim", AGENT1, ""), 200);
+        json(api.post("/aitp/agents/" + A1 + "/claim", AGENT1, ""), 200);
+
+        JsonNode r = json(api.post("/aitp/tasks/" + retry + "/fail", AGENT1,
+                "{\"error\":\"busy\",\"retryable\":true}"), 200);
+        assertThat(r.get("status").asText()).isEqualTo("RETRY_WAIT");
+        assertThat(r.get("next_attempt_at").asText()).isNotEmpty();
+        JsonNode p = json(api.post("/aitp/tasks/" + perm + "/fail", AGENT1,
+                "{\"error\":\"bad input\",\"retryable\":false}"), 200);
+        assertThat(p.get("status").asText()).isEqualTo("DEAD_LETTERED");
+        JsonNode attempts = json(api.get("/aitp/tasks/" + retry + "/attempts", client), 200);
+        assertThat(attempts.at("/items/0/outcome").asText()).isEqualTo("FAILED");
+        assertThat(attempts.at("/items/0/retry_delay_ms").asLong()).isBetween(48_000L, 72_000L);
+        assertThat(fields(json(api.post("/aitp/tasks/" + retry + "/fail", AGENT1, "{}"), 422)))
+                .containsExactly("error");
+    }
+
+    @Test
+    void aClaimWithNothingToDoAnswers204AfterItsWait() {
+        long t0 = System.nanoTime();
+        var r = api.post("/aitp/agents/" + A2 + "/claim?wait_seconds=1", AGENT2, "");
+        assertThat(r.getStatus()).isEqualTo(204);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        json(api.post("/aitp/agents/" + A2 + "/claim?wait_seconds=31", AGENT2, ""), 422);
+        json(api.post("/aitp/agents/" + A2 + "/claim", Auth.apiKey("ak_unknown"), ""), 401);
+    }
+
+    private void candidates(UUID agent, int capacity) {
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).atPriority(5)
+                .willReturn(okJson(candidateJson(agent, capacity))));
+    }
+
+    private static String candidateJson(UUID agent, int capacity) {
+        return "{\"candidates\":[{\"agent_id\":\"" + agent + "\",\"trust_score\":0.7,\"max_concurrency\":"
+                + capacity + "}]}";
+    }
+
+    private static String task(String type) {
+        return "{\"task_type\":\"" + type + "\",\"capability_required\":\"cap\",\"input_data\":{\"n\":1}}";
+    }
+
+    private static String task(String type, int maxRetries) {
+        return "{\"task_type\":\"" + type + "\",\"capability_required\":\"cap\",\"max_retries\":" + maxRetries + "}";
+    }
+}
