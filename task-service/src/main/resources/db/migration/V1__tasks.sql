@@ -27,8 +27,8 @@ CREATE TABLE tasks (
     completed_at      timestamptz,
     execution_ms      bigint
 );
--- The routing queue: waiting tasks, best first.
-CREATE INDEX tasks_queued ON tasks (priority DESC, created_at) WHERE status = 'QUEUED';
+-- The routing queue: waiting tasks per capability, best first.
+CREATE INDEX tasks_queued ON tasks (capability, priority DESC, created_at) WHERE status = 'QUEUED';
 -- Claims: an agent's routed, not yet claimed tasks.
 CREATE INDEX tasks_to_claim ON tasks (assigned_agent_id, priority DESC, created_at)
     WHERE status = 'ASSIGNED' AND claimed_at IS NULL;

@@ -57,6 +57,11 @@ public class OutboxRelay {
     @ConfigProperty(name = "ains.outbox.batch-size", defaultValue = "200")
     int batchSize;
 
+    /** After a pass that found work, wait this long so that the next batch gathers more events. */
+    @Inject
+    @ConfigProperty(name = "ains.outbox.batch-window-ms", defaultValue = "20")
+    long batchWindowMs;
+
     @Inject
     @ConfigProperty(name = "ains.outbox.max-backoff-seconds", defaultValue = "60")
     int maxBackoffSeconds;
@@ -94,9 +99,21 @@ public class OutboxRelay {
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "outbox relay pass failed; retrying", e);
             }
+            // One neighbour call per event would cost more than the event itself: after a busy pass,
+            // pause for the batch window (a wake-up cannot cut it short) so that events gather.
             if (delivered == 0) {
                 LockSupport.parkNanos(Duration.ofMillis(pollMs).toNanos());
+            } else if (delivered < batchSize) {
+                sleepQuietly(batchWindowMs);
             }
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.ains.kit.db.Database;
+import dev.ains.tasks.store.TaskRecord;
 import dev.ains.tasks.store.TaskStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -67,14 +68,23 @@ public class Dispatcher {
         }
     }
 
-    /** One pass over the head of the queue; returns how many tasks were routed. */
+    /**
+     * One pass: for every capability with queued tasks and at least one candidate agent, the head of
+     * that capability's queue. Going by capability keeps tasks nobody can take from blocking the rest.
+     * Returns how many tasks were routed.
+     */
     public int dispatchOnce() {
         List<UUID> woken = new ArrayList<>();
-        database.inTransactionRun(tx -> {
-            for (TaskStore.QueuedTask q : store.lockQueuedBatch(tx, BATCH)) {
-                router.route(tx, q, false).ifPresent(woken::add);
+        for (String capability : store.queuedCapabilities()) {
+            if (!router.anyCandidate(capability)) {
+                continue;
             }
-        });
+            database.inTransactionRun(tx -> {
+                for (TaskStore.QueuedTask q : store.lockQueuedBatch(tx, capability, BATCH)) {
+                    router.route(tx, q, false).map(TaskRecord::assignedAgentId).ifPresent(woken::add);
+                }
+            });
+        }
         woken.forEach(signals::signal);
         return woken.size();
     }

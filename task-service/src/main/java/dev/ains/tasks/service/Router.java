@@ -50,9 +50,9 @@ public class Router {
     /**
      * @param recordMiss store a decision also when no agent could take the task (once, at submission,
      *                   so that the sweep does not write one every pass)
-     * @return the chosen agent, empty when the task stays queued
+     * @return the task as assigned, empty when it stays queued
      */
-    public Optional<UUID> route(DbExecute tx, QueuedTask task, boolean recordMiss) {
+    public Optional<TaskRecord> route(DbExecute tx, QueuedTask task, boolean recordMiss) {
         List<Candidate> candidates;
         try {
             candidates = candidates(task.capability(), task.minTrust());
@@ -95,7 +95,16 @@ public class Router {
         metrics.routed("assigned");
         UUID agent = chosen;
         LOG.fine(() -> "task " + task.taskId() + " routed to agent " + agent + " (attempt " + attempt + ")");
-        return Optional.of(chosen);
+        return Optional.of(t);
+    }
+
+    /** Whether any agent could take a task of this capability now (cached; false when the registry is down). */
+    public boolean anyCandidate(String capability) {
+        try {
+            return !candidates(capability, 0).isEmpty();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private List<Candidate> candidates(String capability, double minTrust) {

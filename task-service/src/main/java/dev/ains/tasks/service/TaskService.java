@@ -2,7 +2,6 @@ package dev.ains.tasks.service;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
 
@@ -49,7 +48,7 @@ public class TaskService {
                           Integer timeoutSeconds, Integer maxRetries, Double minTrust) {
     }
 
-    public record Created(TaskRecord task, boolean replayed) {
+    public record Created(TaskRecord task, boolean replayed, UUID taskId) {
     }
 
     public Created create(Caller caller, NewTask n, String idempotencyKey) {
@@ -74,35 +73,33 @@ public class TaskService {
         String requestHash = idempotencyKey == null ? null : Secrets.hash(Json.write(row.taskType()) + "|"
                 + row.capability() + "|" + input + "|" + row.priority() + "|" + row.timeoutSeconds() + "|"
                 + row.maxRetries() + "|" + row.minTrust());
-        Optional<UUID> replay = database.inTransaction(tx -> {
+        // One transaction: the task, its event and its first routing attempt commit together (one
+        // durable commit per submission); a registry outage only leaves the task queued.
+        Created created = database.inTransaction(tx -> {
             if (idempotencyKey != null && !store.idempotencyInsert(tx, caller.id(), idempotencyKey, requestHash, id)) {
                 var seen = store.idempotencyGet(tx, caller.id(), idempotencyKey).orElseThrow();
                 if (!seen.getKey().equals(requestHash)) {
                     throw new ApiProblem(422, "idempotency-key-reused", "Idempotency key reused",
                             "Idempotency-Key was used before with a different request body", List.of(), null);
                 }
-                return Optional.of(seen.getValue());
+                return new Created(null, true, seen.getValue());
             }
-            store.insert(tx, row);
-            TaskRecord t = store.find(tx, id).orElseThrow();
+            TaskRecord t = store.insert(tx, row);
             TaskEvents.analytics(tx, "task.created", t, TaskState.QUEUED, null, null, null, null);
-            return Optional.empty();
+            var queued = new TaskStore.QueuedTask(t.taskId(), t.taskType(), t.capability(), t.minTrust(),
+                    t.priority(), t.createdBy(), t.createdAt());
+            return new Created(router.route(tx, queued, true).orElse(t), false, id);
         });
-        if (replay.isPresent()) {
-            return new Created(get(caller, replay.get()), true);
+        if (created.replayed()) {
+            return new Created(get(caller, created.taskId()), true, created.taskId());
         }
         metrics.created(n.taskType());
         LOG.fine(() -> "task " + id + " (" + n.taskType() + ") submitted by " + caller.id());
-        routeNow(id);
+        if (created.task().assignedAgentId() != null) {
+            signals.signal(created.task().assignedAgentId());
+        }
         relay.wake();
-        return new Created(store.find(store.db(), id).orElseThrow(), false);
-    }
-
-    /** Routes one queued task in its own transaction and wakes the chosen agent's claim. */
-    public void routeNow(UUID id) {
-        Optional<UUID> agent = database.inTransaction(tx -> store.lockQueued(tx, id)
-                .flatMap(q -> router.route(tx, q, true)));
-        agent.ifPresent(signals::signal);
+        return created;
     }
 
     /** A task the caller may see: its creator, an admin, or the agent it is or was assigned to. */

@@ -33,9 +33,10 @@ public class TaskStore {
                           int timeoutSeconds, int maxRetries, double minTrust, String createdBy) {
     }
 
-    public void insert(DbExecute tx, NewTask t) {
-        tx.namedInsert("insert-task", t.taskId(), t.taskType(), t.capability(), Json.write(t.inputData()),
-                t.priority(), t.timeoutSeconds(), t.maxRetries(), t.minTrust(), t.createdBy());
+    public TaskRecord insert(DbExecute tx, NewTask t) {
+        return tx.namedQuery("insert-task", t.taskId(), t.taskType(), t.capability(), Json.write(t.inputData()),
+                t.priority(), t.timeoutSeconds(), t.maxRetries(), t.minTrust(), t.createdBy())
+                .map(TaskStore::task).findFirst().orElseThrow();
     }
 
     public Optional<TaskRecord> find(DbExecute exec, UUID id) {
@@ -89,8 +90,12 @@ public class TaskStore {
         return tx.namedGet("lock-queued-task", taskId).map(TaskStore::queued);
     }
 
-    public List<QueuedTask> lockQueuedBatch(DbExecute tx, int limit) {
-        return tx.namedQuery("lock-queued-batch", limit).map(TaskStore::queued).toList();
+    public List<String> queuedCapabilities() {
+        return db().namedQuery("queued-capabilities").map(r -> Rows.string(r, "capability")).toList();
+    }
+
+    public List<QueuedTask> lockQueuedBatch(DbExecute tx, String capability, int limit) {
+        return tx.namedQuery("lock-queued-batch", capability, limit).map(TaskStore::queued).toList();
     }
 
     public Map<UUID, Integer> loads(DbExecute tx, List<UUID> agents) {

@@ -1,0 +1,243 @@
+package dev.ains.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ains.launcher.Platform;
+
+/**
+ * {@code ./ains bench}: starts the platform (durable commits on, one embedded PostgreSQL), drives it
+ * over HTTP and prints figures. Not a test: it asserts nothing.
+ *
+ * <ol>
+ *   <li>task submissions/s with 1 and with 32 concurrent clients;</li>
+ *   <li>claim + complete throughput with 8 agents;</li>
+ *   <li>pickup latency (submit → claimed) p50/p95/p99 with idle agents long-polling.</li>
+ * </ol>
+ */
+public final class Benchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Platform platform;
+    private final String token;
+
+    private Benchmark(Platform platform) {
+        this.platform = platform;
+        this.token = platform.newClientToken("bench");
+    }
+
+    public static void main(String[] args) throws Exception {
+        int scale = 1;
+        for (int i = 0; i < args.length; i++) {
+            if ("--scale".equals(args[i])) {
+                scale = Integer.parseInt(args[++i]);
+            }
+        }
+        Path home = Path.of(System.getProperty("ains.home", ".")).toAbsolutePath().normalize();
+        System.out.println("Starting the platform (durable commits, embedded PostgreSQL)…");
+        try (Platform p = Platform.start(new Platform.Options(home, true, true, null, Map.of()))) {
+            Benchmark b = new Benchmark(p);
+            b.warmUp();
+            double s1 = b.submissions(1, 1500 * scale);
+            double s32 = b.submissions(32, 8000 * scale);
+            double cc = b.claimComplete(8, 4000 * scale);
+            long[] pickup = b.pickupLatency(8, 300 * scale);
+            System.out.printf("%n%-48s %12s%n", "AINS benchmark (2 cores, everything over HTTP)", "result");
+            System.out.printf("%-48s %10.0f/s%n", "task submissions, 1 client", s1);
+            System.out.printf("%-48s %10.0f/s%n", "task submissions, 32 clients", s32);
+            System.out.printf("%-48s %10.0f/s%n", "claim + complete, 8 agents", cc);
+            System.out.printf("%-48s %7d/%d/%d ms%n", "pickup latency p50/p95/p99 (idle agents)", pickup[0],
+                    pickup[1], pickup[2]);
+        }
+    }
+
+    private void warmUp() throws Exception {
+        submissions(8, 500);
+    }
+
+    /** Tasks for a capability no agent has: they are accepted and stay queued. */
+    private double submissions(int clients, int total) throws Exception {
+        String body = "{\"task_type\":\"bench\",\"capability_required\":\"bench-nobody\",\"input_data\":{\"n\":1}}";
+        AtomicInteger left = new AtomicInteger(total);
+        AtomicInteger failed = new AtomicInteger();
+        long t0 = System.nanoTime();
+        runConcurrently(clients, () -> {
+            while (left.getAndDecrement() > 0) {
+                if (post("/aitp/tasks", body, token, null).statusCode() != 201) {
+                    failed.incrementAndGet();
+                }
+            }
+        });
+        double rate = total / ((System.nanoTime() - t0) / 1e9);
+        System.out.printf("  submissions: %d clients, %d tasks, %.0f/s, %d failed%n", clients, total, rate, failed.get());
+        return rate;
+    }
+
+    private double claimComplete(int agents, int total) throws Exception {
+        List<String[]> creds = register(agents, "bench-work", 1000);
+        String body = "{\"task_type\":\"bench\",\"capability_required\":\"bench-work\"}";
+        AtomicInteger left = new AtomicInteger(total);
+        runConcurrently(32, () -> {
+            while (left.getAndDecrement() > 0) {
+                post("/aitp/tasks", body, token, null);
+            }
+        });
+        AtomicInteger done = new AtomicInteger();
+        long t0 = System.nanoTime();
+        runConcurrently(agents, i -> {
+            String[] c = creds.get(i);
+            while (done.get() < total) {
+                HttpResponse<String> r = post("/aitp/agents/" + c[0] + "/claim?wait_seconds=1", "", null, c[1]);
+                if (r.statusCode() != 200) {
+                    continue;
+                }
+                String id = JSON.readTree(r.body()).at("/task/task_id").asText();
+                if (post("/aitp/tasks/" + id + "/complete", "{\"result\":{\"ok\":true}}", null, c[1])
+                        .statusCode() == 200) {
+                    done.incrementAndGet();
+                }
+            }
+        });
+        double rate = total / ((System.nanoTime() - t0) / 1e9);
+        System.out.printf("  claim+complete: %d agents, %d tasks, %.0f/s%n", agents, total, rate);
+        return rate;
+    }
+
+    private long[] pickupLatency(int agents, int total) throws Exception {
+        List<String[]> creds = register(agents, "bench-latency", 100);
+        Map<String, Long> submitted = new ConcurrentHashMap<>();
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch all = new CountDownLatch(total);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        for (String[] c : creds) {
+            pool.submit(() -> {
+                while (all.getCount() > 0) {
+                    HttpResponse<String> r = post("/aitp/agents/" + c[0] + "/claim?wait_seconds=5", "", null, c[1]);
+                    long now = System.nanoTime();
+                    if (r.statusCode() != 200) {
+                        continue;
+                    }
+                    String id = JSON.readTree(r.body()).at("/task/task_id").asText();
+                    Long t = waitFor(submitted, id);
+                    latencies.add(now - t);
+                    post("/aitp/tasks/" + id + "/complete", "{}", null, c[1]);
+                    all.countDown();
+                }
+                return null;
+            });
+        }
+        Thread.sleep(1000); // every agent is waiting
+        String body = "{\"task_type\":\"bench\",\"capability_required\":\"bench-latency\"}";
+        for (int i = 0; i < total; i++) {
+            long t = System.nanoTime();
+            HttpResponse<String> r = post("/aitp/tasks", body, token, null);
+            submitted.put(JSON.readTree(r.body()).get("task_id").asText(), t);
+            Thread.sleep(20);
+        }
+        all.await();
+        pool.shutdownNow();
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        long[] p = {pct(sorted, 0.50), pct(sorted, 0.95), pct(sorted, 0.99)};
+        System.out.printf("  pickup: %d tasks, one every 20 ms, %d idle agents: p50 %d ms, p95 %d ms, p99 %d ms%n", total,
+                agents, p[0], p[1], p[2]);
+        return p;
+    }
+
+    private static Long waitFor(Map<String, Long> submitted, String id) throws InterruptedException {
+        // the claim can beat the submitter's own bookkeeping by a hair
+        Long t;
+        while ((t = submitted.get(id)) == null) {
+            Thread.sleep(1);
+        }
+        return t;
+    }
+
+    private List<String[]> register(int agents, String capability, int capacity) throws Exception {
+        List<String[]> creds = new ArrayList<>();
+        for (int i = 0; i < agents; i++) {
+            String body = "{\"name\":\"" + capability + "-" + i + "\",\"max_concurrency\":" + capacity
+                    + ",\"heartbeat_interval_seconds\":3600,\"capabilities\":[{\"name\":\"" + capability + "\"}]}";
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(platform.url("agent-registry")
+                            + "/ains/agents")).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) {
+                throw new IllegalStateException("agent registration answered " + r.statusCode() + ": " + r.body());
+            }
+            JsonNode n = JSON.readTree(r.body());
+            creds.add(new String[]{n.at("/agent/agent_id").asText(), n.get("api_key").asText()});
+        }
+        Thread.sleep(600); // candidate cache
+        return creds;
+    }
+
+    private HttpResponse<String> post(String path, String body, String bearer, String apiKey) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(platform.url("task-service") + path))
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        if (apiKey != null) {
+            b.header("X-API-Key", apiKey);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long pct(List<Long> sorted, double q) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1)) / 1_000_000;
+    }
+
+    interface Work {
+        void run() throws Exception;
+    }
+
+    interface IndexedWork {
+        void run(int i) throws Exception;
+    }
+
+    private static void runConcurrently(int n, Work w) throws Exception {
+        runConcurrently(n, i -> w.run());
+    }
+
+    private static void runConcurrently(int n, IndexedWork w) throws Exception {
+        AtomicLong errors = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int idx = i;
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    w.run(idx);
+                } catch (Exception e) {
+                    errors.incrementAndGet();
+                    System.err.println("  worker failed: " + e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+}
