@@ -43,6 +43,8 @@ import org.junit.jupiter.api.Test;
 @AddConfig(key = "ains.tasks.candidate-cache-ms", value = "0")
 @AddConfig(key = "ains.tasks.api-key-cache-seconds", value = "0")
 @AddConfig(key = "ains.tasks.dispatch-interval-ms", value = "600000")
+// liveness is the system test's; here it would race the per-test WireMock stubs
+@AddConfig(key = "ains.tasks.liveness-check-ms", value = "600000")
 @AddConfig(key = "ains.outbox.poll-ms", value = "50")
 @AddConfig(key = "ains.tasks.retry.base-ms", value = "60000")
 @AddConfig(key = "dev.ains.tasks.client.RegistryGateway/Retry/delay", value = "10")
