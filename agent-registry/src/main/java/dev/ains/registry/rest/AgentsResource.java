@@ -9,6 +9,7 @@ import dev.ains.kit.security.Allow;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.security.Roles;
 import dev.ains.kit.store.Cursor;
+import dev.ains.kit.store.Page;
 import dev.ains.registry.api.AgentsApi;
 import dev.ains.registry.api.model.AgentPage;
 import dev.ains.registry.api.model.AgentRegistered;
@@ -48,13 +49,10 @@ public class AgentsResource implements AgentsApi {
     @Allow({Roles.CLIENT, Roles.AGENT})
     public Response listAgents(String capability, AgentStatus status, Integer limit, String cursor) {
         int l = Cursor.limit(limit);
-        List<AgentRecord> page = agents.list(capability, status == null ? null : status.toString(), Cursor.decode(cursor), l + 1);
-        AgentPage out = new AgentPage().items(page.stream().limit(l).map(ApiMapper::agent).toList());
-        if (page.size() > l) {
-            AgentRecord last = page.get(l - 1);
-            out.nextCursor(Cursor.after(last.createdAt(), last.agentId()).encode());
-        }
-        return Response.ok(out).build();
+        List<AgentRecord> rows = agents.list(capability, status == null ? null : status.toString(),
+                Cursor.decode(cursor), l + 1);
+        var page = Page.of(rows, l, ApiMapper::agent, a -> Cursor.after(a.createdAt(), a.agentId()));
+        return Response.ok(new AgentPage().items(page.items()).nextCursor(page.nextCursor())).build();
     }
 
     @Override

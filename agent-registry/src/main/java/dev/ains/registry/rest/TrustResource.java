@@ -6,6 +6,7 @@ import java.util.UUID;
 import dev.ains.kit.security.Allow;
 import dev.ains.kit.security.Roles;
 import dev.ains.kit.store.Cursor;
+import dev.ains.kit.store.Page;
 import dev.ains.registry.api.TrustApi;
 import dev.ains.registry.api.model.TrustRecordPage;
 import dev.ains.registry.service.AgentService;
@@ -33,12 +34,7 @@ public class TrustResource implements TrustApi {
         int l = Cursor.limit(limit);
         Cursor c = Cursor.decode(cursor);
         List<RegistryStore.TrustRecordRow> rows = trust.history(agentId, c == null ? null : c.number(), l + 1);
-        TrustRecordPage page = new TrustRecordPage()
-                .items(rows.stream().limit(l).map(ApiMapper::trustRecord).toList());
-        if (rows.size() > l) {
-            var last = rows.get(l - 1);
-            page.nextCursor(Cursor.after(last.recordedAt(), last.id()).encode());
-        }
-        return Response.ok(page).build();
+        var page = Page.of(rows, l, ApiMapper::trustRecord, r -> Cursor.after(r.recordedAt(), r.id()));
+        return Response.ok(new TrustRecordPage().items(page.items()).nextCursor(page.nextCursor())).build();
     }
 }

@@ -1,20 +1,19 @@
 package dev.ains.kit.outbox;
 
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 import dev.ains.kit.db.Database;
 import dev.ains.kit.jobs.BackgroundJobs;
+import dev.ains.kit.jobs.WakeableWorker;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -68,8 +67,7 @@ public class OutboxRelay {
 
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestAgeMs = new AtomicLong();
-    private volatile Thread worker;
-    private volatile boolean running;
+    private WakeableWorker worker;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         if (!sinks.isResolvable() && sinks.isUnsatisfied()) {
@@ -77,43 +75,18 @@ public class OutboxRelay {
         }
         metrics.gauge("ains_outbox_backlog", backlog, AtomicLong::get);
         metrics.gauge("ains_outbox_oldest_age_seconds", oldestAgeMs, v -> v.get() / 1000.0);
-        running = true;
-        worker = Thread.ofPlatform().daemon().name("outbox-relay").start(this::loop);
+        // One neighbour call per event would cost more than the event itself: after a busy pass the
+        // relay pauses for the batch window so that events gather.
+        worker = new WakeableWorker("outbox-relay", this::relayOnce, pollMs, batchWindowMs, batchSize);
+        worker.start();
         ScheduledExecutorService s = jobs.scheduler();
         s.scheduleWithFixedDelay(this::measureBacklog, 1, 5, TimeUnit.SECONDS);
     }
 
     /** Asks the relay to look now (after a commit that wrote events) instead of at its next poll. */
     public void wake() {
-        Thread w = worker;
-        if (w != null) {
-            LockSupport.unpark(w);
-        }
-    }
-
-    private void loop() {
-        while (running) {
-            int delivered = 0;
-            try {
-                delivered = relayOnce();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "outbox relay pass failed; retrying", e);
-            }
-            // One neighbour call per event would cost more than the event itself: after a busy pass,
-            // pause for the batch window (a wake-up cannot cut it short) so that events gather.
-            if (delivered == 0) {
-                LockSupport.parkNanos(Duration.ofMillis(pollMs).toNanos());
-            } else if (delivered < batchSize) {
-                sleepQuietly(batchWindowMs);
-            }
-        }
-    }
-
-    private static void sleepQuietly(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (worker != null) {
+            worker.wake();
         }
     }
 
@@ -174,7 +147,8 @@ public class OutboxRelay {
 
     @PreDestroy
     void stop() {
-        running = false;
-        wake();
+        if (worker != null) {
+            worker.stop();
+        }
     }
 }

@@ -9,6 +9,7 @@ import dev.ains.kit.security.Allow;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.security.Roles;
 import dev.ains.kit.store.Cursor;
+import dev.ains.kit.store.Page;
 import dev.ains.tasks.api.TasksApi;
 import dev.ains.tasks.api.model.AttemptList;
 import dev.ains.tasks.api.model.RoutingDecisionList;
@@ -47,14 +48,10 @@ public class TasksResource implements TasksApi {
     @Override
     public Response listTasks(TaskStatus status, String taskType, UUID agentId, Integer limit, String cursor) {
         int l = Cursor.limit(limit);
-        List<TaskRecord> page = tasks.list(Caller.of(security), status == null ? null : status.toString(), taskType,
+        List<TaskRecord> rows = tasks.list(Caller.of(security), status == null ? null : status.toString(), taskType,
                 agentId, Cursor.decode(cursor), l + 1);
-        TaskPage out = new TaskPage().items(page.stream().limit(l).map(ApiMapper::task).toList());
-        if (page.size() > l) {
-            TaskRecord last = page.get(l - 1);
-            out.nextCursor(Cursor.after(last.createdAt(), last.taskId()).encode());
-        }
-        return Response.ok(out).build();
+        var page = Page.of(rows, l, ApiMapper::task, t -> Cursor.after(t.createdAt(), t.taskId()));
+        return Response.ok(new TaskPage().items(page.items()).nextCursor(page.nextCursor())).build();
     }
 
     @Override

@@ -1,14 +1,11 @@
 package dev.ains.tasks.service;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import dev.ains.kit.db.Database;
+import dev.ains.kit.jobs.WakeableWorker;
 import dev.ains.tasks.store.TaskRecord;
 import dev.ains.tasks.store.TaskStore;
 import jakarta.annotation.PreDestroy;
@@ -25,7 +22,6 @@ import jakarta.inject.Inject;
  */
 @ApplicationScoped
 public class Dispatcher {
-    private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
     private static final int BATCH = 100;
 
     @Inject
@@ -39,32 +35,16 @@ public class Dispatcher {
     @Inject
     TaskSettings settings;
 
-    private volatile Thread worker;
-    private volatile boolean running;
+    private WakeableWorker worker;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        running = true;
-        worker = Thread.ofPlatform().daemon().name("task-dispatcher").start(this::loop);
+        worker = new WakeableWorker("task-dispatcher", this::dispatchOnce, settings.dispatchIntervalMs(), 0, BATCH);
+        worker.start();
     }
 
     public void wake() {
-        Thread w = worker;
-        if (w != null) {
-            LockSupport.unpark(w);
-        }
-    }
-
-    private void loop() {
-        while (running) {
-            int routed = 0;
-            try {
-                routed = dispatchOnce();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "dispatch pass failed; retrying", e);
-            }
-            if (routed < BATCH) {
-                LockSupport.parkNanos(Duration.ofMillis(settings.dispatchIntervalMs()).toNanos());
-            }
+        if (worker != null) {
+            worker.wake();
         }
     }
 
@@ -91,7 +71,8 @@ public class Dispatcher {
 
     @PreDestroy
     void stop() {
-        running = false;
-        wake();
+        if (worker != null) {
+            worker.stop();
+        }
     }
 }

@@ -1,0 +1,77 @@
+package dev.ains.kit.jobs;
+
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A background thread that runs a pass over and over: at once again while passes come back full,
+ * after {@code busyPauseMs} (not cut short by a wake-up, so that work can gather) when a pass did
+ * some work, and after {@code idleMs} — or as soon as someone calls {@link #wake()} — when it did none.
+ */
+public final class WakeableWorker {
+    private static final Logger LOG = Logger.getLogger(WakeableWorker.class.getName());
+
+    private final String name;
+    private final IntSupplier pass;
+    private final long idleMs;
+    private final long busyPauseMs;
+    private final int fullPass;
+    private volatile Thread thread;
+    private volatile boolean running;
+
+    /**
+     * @param pass        one pass; returns how much it did
+     * @param fullPass    a pass that did at least this much is followed by the next at once
+     * @param busyPauseMs pause after a pass that did some work (0: treat it like an idle pass)
+     */
+    public WakeableWorker(String name, IntSupplier pass, long idleMs, long busyPauseMs, int fullPass) {
+        this.name = name;
+        this.pass = pass;
+        this.idleMs = idleMs;
+        this.busyPauseMs = busyPauseMs;
+        this.fullPass = fullPass;
+    }
+
+    public void start() {
+        running = true;
+        thread = Thread.ofPlatform().daemon().name(name).start(this::loop);
+    }
+
+    public void wake() {
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    public void stop() {
+        running = false;
+        wake();
+    }
+
+    private void loop() {
+        while (running) {
+            int done = 0;
+            try {
+                done = pass.getAsInt();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, name + " pass failed; it runs again", e);
+            }
+            if (done >= fullPass) {
+                continue;
+            }
+            if (done > 0 && busyPauseMs > 0) {
+                try {
+                    Thread.sleep(busyPauseMs);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            } else {
+                LockSupport.parkNanos(Duration.ofMillis(idleMs).toNanos());
+            }
+        }
+    }
+}
