@@ -69,8 +69,12 @@ public final class Benchmark {
         }
     }
 
+    /** The services' JIT needs a while under load before figures mean anything. */
     private void warmUp() throws Exception {
-        submissions(8, 500);
+        long end = System.nanoTime() + Duration.ofSeconds(25).toNanos();
+        while (System.nanoTime() < end) {
+            submissions(32, 1000);
+        }
     }
 
     /** Tasks for a capability no agent has: they are accepted and stay queued. */

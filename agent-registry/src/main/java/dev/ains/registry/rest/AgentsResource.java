@@ -19,13 +19,13 @@ import dev.ains.registry.api.model.AgentUpdate;
 import dev.ains.registry.api.model.HeartbeatAck;
 import dev.ains.registry.service.AgentService;
 import dev.ains.registry.store.AgentRecord;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
-@RequestScoped
+@ApplicationScoped
 public class AgentsResource implements AgentsApi {
     @Inject
     AgentService agents;

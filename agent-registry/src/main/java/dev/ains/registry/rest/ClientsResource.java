@@ -9,13 +9,13 @@ import dev.ains.registry.api.model.ClientRegistration;
 import dev.ains.registry.api.model.TokenRequest;
 import dev.ains.registry.api.model.TokenResponse;
 import dev.ains.registry.service.ClientService;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
-@RequestScoped
+@ApplicationScoped
 @Allow(Allow.PUBLIC)
 public class ClientsResource implements ClientsApi {
     @Inject

@@ -20,12 +20,12 @@ import dev.ains.registry.api.model.OutcomeBatch;
 import dev.ains.registry.service.AgentService;
 import dev.ains.registry.service.TrustService;
 import dev.ains.registry.trust.TrustModel;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 
 /** Service-to-service operations; service tokens (and admins) only. */
-@RequestScoped
+@ApplicationScoped
 @Allow({Roles.SERVICE})
 public class RegistryInternalResource implements RegistryInternalApi {
     @Inject

@@ -12,11 +12,11 @@ import dev.ains.registry.api.model.TrustRecordPage;
 import dev.ains.registry.service.AgentService;
 import dev.ains.registry.service.TrustService;
 import dev.ains.registry.store.RegistryStore;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 
-@RequestScoped
+@ApplicationScoped
 @Allow({Roles.CLIENT, Roles.AGENT})
 public class TrustResource implements TrustApi {
     @Inject

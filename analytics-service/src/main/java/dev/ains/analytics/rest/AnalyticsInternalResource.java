@@ -10,12 +10,12 @@ import dev.ains.analytics.store.AnalyticsStore;
 import dev.ains.kit.error.ApiProblem;
 import dev.ains.kit.security.Allow;
 import dev.ains.kit.security.Roles;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 
 /** Event intake from task-service's outbox; service tokens only. */
-@RequestScoped
+@ApplicationScoped
 @Allow({Roles.SERVICE})
 public class AnalyticsInternalResource implements AnalyticsInternalApi {
     @Inject

@@ -7,13 +7,13 @@ import dev.ains.analytics.service.AnalyticsService;
 import dev.ains.kit.security.Allow;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.security.Roles;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
-@RequestScoped
+@ApplicationScoped
 @Allow({Roles.CLIENT})
 public class AnalyticsResource implements AnalyticsApi {
     @Inject

@@ -6,13 +6,13 @@ import dev.ains.economy.service.AccountService;
 import dev.ains.kit.security.Allow;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.security.Roles;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
-@RequestScoped
+@ApplicationScoped
 @Allow({Roles.CLIENT})
 public class AccountsResource implements AccountsApi {
     @Inject

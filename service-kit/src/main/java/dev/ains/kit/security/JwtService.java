@@ -13,6 +13,7 @@ import javax.crypto.SecretKey;
 
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.JwtException;
+import io.jsonwebtoken.JwtParser;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +32,7 @@ public class JwtService {
     private static final String ISSUER = "ains";
 
     private final SecretKey key;
+    private final JwtParser parser;
     private final long ttlSeconds;
     private volatile String serviceToken;
     private volatile Instant serviceTokenRenewAt = Instant.EPOCH;
@@ -48,6 +50,7 @@ public class JwtService {
             LOG.warning("ains.auth.jwt-secret is the built-in development secret: set AINS_AUTH_JWT_SECRET outside local runs");
         }
         this.key = Keys.hmacShaKeyFor(bytes);
+        this.parser = Jwts.parser().verifyWith(key).requireIssuer(ISSUER).build();
         this.ttlSeconds = ttlSeconds;
         this.serviceName = serviceName;
     }
@@ -70,8 +73,7 @@ public class JwtService {
 
     public Optional<Caller> verify(String token) {
         try {
-            Claims claims = Jwts.parser().verifyWith(key).requireIssuer(ISSUER).build()
-                    .parseSignedClaims(token).getPayload();
+            Claims claims = parser.parseSignedClaims(token).getPayload();
             Set<String> roles = new LinkedHashSet<>();
             if (claims.get("roles") instanceof Collection<?> c) {
                 c.forEach(r -> roles.add(String.valueOf(r)));

@@ -11,13 +11,13 @@ import dev.ains.tasks.api.model.ClaimedTask;
 import dev.ains.tasks.api.model.TaskCompletion;
 import dev.ains.tasks.api.model.TaskFailure;
 import dev.ains.tasks.service.AgentWorkService;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
-@RequestScoped
+@ApplicationScoped
 @Allow({Roles.AGENT})
 public class AgentWorkResource implements AgentWorkApi {
     @Inject

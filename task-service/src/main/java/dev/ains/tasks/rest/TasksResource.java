@@ -18,13 +18,13 @@ import dev.ains.tasks.api.model.TaskRequest;
 import dev.ains.tasks.api.model.TaskStatus;
 import dev.ains.tasks.service.TaskService;
 import dev.ains.tasks.store.TaskRecord;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
-@RequestScoped
+@ApplicationScoped
 @Allow({Roles.CLIENT})
 public class TasksResource implements TasksApi {
     @Inject
