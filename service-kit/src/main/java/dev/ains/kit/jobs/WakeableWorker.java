@@ -19,6 +19,7 @@ public final class WakeableWorker {
     private final long idleMs;
     private final long busyPauseMs;
     private final int fullPass;
+    private final long minGapMs;
     private volatile Thread thread;
     private volatile boolean running;
 
@@ -28,6 +29,13 @@ public final class WakeableWorker {
      * @param busyPauseMs pause after a pass that did some work (0: treat it like an idle pass)
      */
     public WakeableWorker(String name, IntSupplier pass, long idleMs, long busyPauseMs, int fullPass) {
+        this(name, pass, idleMs, busyPauseMs, fullPass, 0);
+    }
+
+    /** @param minGapMs least time between two passes, so that a storm of wake-ups costs few passes */
+    public WakeableWorker(String name, IntSupplier pass, long idleMs, long busyPauseMs, int fullPass,
+                          long minGapMs) {
+        this.minGapMs = minGapMs;
         this.name = name;
         this.pass = pass;
         this.idleMs = idleMs;
@@ -70,7 +78,12 @@ public final class WakeableWorker {
                     return;
                 }
             } else {
+                long t0 = System.nanoTime();
                 LockSupport.parkNanos(Duration.ofMillis(idleMs).toNanos());
+                long rest = minGapMs * 1_000_000 - (System.nanoTime() - t0);
+                if (rest > 0) {
+                    LockSupport.parkNanos(rest);
+                }
             }
         }
     }

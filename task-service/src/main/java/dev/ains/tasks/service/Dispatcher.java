@@ -38,7 +38,10 @@ public class Dispatcher {
     private WakeableWorker worker;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        worker = new WakeableWorker("task-dispatcher", this::dispatchOnce, settings.dispatchIntervalMs(), 0, BATCH);
+        // Every finished task and every idle claim wakes the dispatcher; 10 ms between passes keeps a
+        // storm of wake-ups from turning into a storm of queue scans.
+        worker = new WakeableWorker("task-dispatcher", this::dispatchOnce, settings.dispatchIntervalMs(), 0, BATCH,
+                10);
         worker.start();
     }
 
