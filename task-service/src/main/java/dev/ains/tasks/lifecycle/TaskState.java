@@ -19,11 +19,12 @@ public enum TaskState {
             RUNNING, EnumSet.of(COMPLETED, RETRY_WAIT, QUEUED, DEAD_LETTERED, CANCELLED),
             RETRY_WAIT, EnumSet.of(QUEUED, CANCELLED),
             COMPLETED, EnumSet.noneOf(TaskState.class),
-            DEAD_LETTERED, EnumSet.noneOf(TaskState.class),
+            DEAD_LETTERED, EnumSet.of(QUEUED),
             CANCELLED, EnumSet.noneOf(TaskState.class));
 
+    /** Finished: nothing happens to it by itself any more (a dead letter can still be redriven by hand). */
     public boolean terminal() {
-        return NEXT.get(this).isEmpty();
+        return this == COMPLETED || this == DEAD_LETTERED || this == CANCELLED;
     }
 
     /** Held by an agent: it counts against the agent's capacity and carries a lease. */

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ains.kit.json.Json;
 import dev.ains.tasks.api.model.Attempt;
 import dev.ains.tasks.api.model.RoutingCandidate;
+import dev.ains.tasks.api.model.RetryPolicy;
 import dev.ains.tasks.api.model.RoutingDecision;
 import dev.ains.tasks.api.model.Task;
 import dev.ains.tasks.api.model.TaskStatus;
+import dev.ains.tasks.service.TaskService;
 import dev.ains.tasks.store.AttemptRecord;
 import dev.ains.tasks.store.TaskRecord;
 import dev.ains.tasks.store.TaskStore;
@@ -30,10 +32,18 @@ final class ApiMapper {
                 .cancelReason(t.cancelReason()).cancelledBy(t.cancelledBy()).createdBy(t.createdBy())
                 .createdAt(t.createdAt()).updatedAt(t.updatedAt()).startedAt(t.startedAt())
                 .completedAt(t.completedAt()).executionMs(t.executionMs());
+        out.setRetryPolicy(new RetryPolicy().strategy(RetryPolicy.StrategyEnum.fromValue(t.retryPolicy().strategy().wire()))
+                .baseDelayMs(t.retryPolicy().baseMs()).maxDelayMs(t.retryPolicy().capMs())
+                .jitter(t.retryPolicy().jitter()));
         out.setInputData(map(t.inputData()));
         out.setResult(map(t.result()));
         out.setAttempts(null);
         return out;
+    }
+
+    static TaskService.RetryPolicy retryPolicy(RetryPolicy p) {
+        return p == null ? null : new TaskService.RetryPolicy(p.getStrategy() == null ? null : p.getStrategy().toString(),
+                p.getBaseDelayMs(), p.getMaxDelayMs(), p.getJitter());
     }
 
     static Task task(TaskRecord t, List<AttemptRecord> attempts) {

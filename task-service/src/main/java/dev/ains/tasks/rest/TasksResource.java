@@ -12,6 +12,8 @@ import dev.ains.kit.store.Cursor;
 import dev.ains.kit.store.Page;
 import dev.ains.tasks.api.TasksApi;
 import dev.ains.tasks.api.model.AttemptList;
+import dev.ains.tasks.api.model.PriorityChange;
+import dev.ains.tasks.api.model.TimeoutChange;
 import dev.ains.tasks.api.model.RoutingDecisionList;
 import dev.ains.tasks.api.model.TaskPage;
 import dev.ains.tasks.api.model.TaskRequest;
@@ -39,7 +41,8 @@ public class TasksResource implements TasksApi {
         }
         var created = tasks.create(Caller.of(security), new TaskService.NewTask(body.getTaskType(),
                 body.getCapabilityRequired(), ApiMapper.node(body.getInputData()), body.getPriority(),
-                body.getTimeoutSeconds(), body.getMaxRetries(), body.getMinTrust()), idempotencyKey);
+                body.getTimeoutSeconds(), body.getMaxRetries(), body.getMinTrust(),
+                ApiMapper.retryPolicy(body.getRetryPolicy())), idempotencyKey);
         return Response.created(URI.create("/aitp/tasks/" + created.task().taskId()))
                 .header("Idempotent-Replayed", created.replayed() ? "true" : null)
                 .entity(ApiMapper.task(created.task())).build();
@@ -71,6 +74,23 @@ public class TasksResource implements TasksApi {
     public Response getTaskRouting(UUID taskId) {
         return Response.ok(new RoutingDecisionList().items(tasks.routing(Caller.of(security), taskId).stream()
                 .map(ApiMapper::routing).toList())).build();
+    }
+
+    @Override
+    public Response retryTask(UUID taskId) {
+        return Response.ok(ApiMapper.task(tasks.retry(Caller.of(security), taskId))).build();
+    }
+
+    @Override
+    public Response setTaskPriority(UUID taskId, PriorityChange body) {
+        Integer p = body == null ? null : body.getPriority();
+        return Response.ok(ApiMapper.task(tasks.setPriority(Caller.of(security), taskId, p))).build();
+    }
+
+    @Override
+    public Response setTaskTimeout(UUID taskId, TimeoutChange body) {
+        Integer t = body == null ? null : body.getTimeoutSeconds();
+        return Response.ok(ApiMapper.task(tasks.setTimeout(Caller.of(security), taskId, t))).build();
     }
 
     @Override

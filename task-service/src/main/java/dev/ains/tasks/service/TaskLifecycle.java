@@ -38,12 +38,13 @@ public class TaskLifecycle {
         if (agent != null && t.status().held()) {
             store.releaseSlot(tx, agent);
         }
-        boolean attemptsLeft = t.attemptCount() < t.maxRetries() + 1;
+        boolean attemptsLeft = t.attemptsLeft();
         TaskState next;
         Long delay = null;
         if (retryable && attemptsLeft) {
             // A lost agent says nothing about the task: route it again at once. A failure backs off.
-            delay = LOST.equals(outcome) ? 0L : settings.backoff().delayMs(t.attemptCount(), ThreadLocalRandom.current());
+            delay = LOST.equals(outcome) ? 0L : t.retryPolicy().delayMs(t.attemptCount() - t.attemptsBase(),
+                    ThreadLocalRandom.current());
             next = delay == 0 ? TaskState.QUEUED : TaskState.RETRY_WAIT;
             TaskState.require(t.taskId(), t.status(), next);
             store.markRetry(tx, t.taskId(), next, delay, error);

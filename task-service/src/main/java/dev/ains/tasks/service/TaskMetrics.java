@@ -60,6 +60,10 @@ public class TaskMetrics {
         registry.counter("ains_tasks_dead_lettered_total", new Tag("task_type", type)).inc();
     }
 
+    public void redriven(String type) {
+        registry.counter("ains_tasks_redriven_total", new Tag("task_type", type)).inc();
+    }
+
     public void cancelled(String type) {
         registry.counter("ains_tasks_cancelled_total", new Tag("task_type", type)).inc();
     }

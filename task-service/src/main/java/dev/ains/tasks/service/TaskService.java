@@ -14,6 +14,7 @@ import dev.ains.kit.outbox.OutboxRelay;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.security.Secrets;
 import dev.ains.kit.store.Cursor;
+import dev.ains.tasks.lifecycle.Backoff;
 import dev.ains.tasks.lifecycle.TaskState;
 import dev.ains.tasks.store.AttemptRecord;
 import dev.ains.tasks.store.TaskRecord;
@@ -45,7 +46,11 @@ public class TaskService {
     OutboxRelay relay;
 
     public record NewTask(String taskType, String capability, JsonNode inputData, Integer priority,
-                          Integer timeoutSeconds, Integer maxRetries, Double minTrust) {
+                          Integer timeoutSeconds, Integer maxRetries, Double minTrust, RetryPolicy retryPolicy) {
+    }
+
+    /** A requested retry policy; null fields take the defaults. */
+    public record RetryPolicy(String strategy, Long baseDelayMs, Long maxDelayMs, Double jitter) {
     }
 
     public record Created(TaskRecord task, boolean replayed, UUID taskId) {
@@ -65,14 +70,17 @@ public class TaskService {
         String input = Json.write(n.inputData() == null ? Json.MAPPER.createObjectNode() : n.inputData());
         check.that(input.getBytes(StandardCharsets.UTF_8).length <= settings.maxInputBytes(), "input_data",
                 "must be at most " + settings.maxInputBytes() + " bytes of JSON");
+        Backoff retry = retryPolicy(check, n.retryPolicy());
         check.orThrow();
         UUID id = UUID.randomUUID();
         var row = new TaskStore.NewTask(id, n.taskType(), n.capability(), Json.tree(input),
-                n.priority() == null ? 5 : n.priority(), n.timeoutSeconds() == null ? 300 : n.timeoutSeconds(),
-                n.maxRetries() == null ? 3 : n.maxRetries(), n.minTrust() == null ? 0 : n.minTrust(), caller.id());
+                n.priority() == null ? 5 : n.priority(),
+                n.timeoutSeconds() == null ? settings.timeoutSeconds(n.taskType()) : n.timeoutSeconds(),
+                n.maxRetries() == null ? settings.maxRetries(n.taskType()) : n.maxRetries(),
+                n.minTrust() == null ? 0 : n.minTrust(), caller.id(), retry);
         String requestHash = idempotencyKey == null ? null : Secrets.hash(Json.write(row.taskType()) + "|"
                 + row.capability() + "|" + input + "|" + row.priority() + "|" + row.timeoutSeconds() + "|"
-                + row.maxRetries() + "|" + row.minTrust());
+                + row.maxRetries() + "|" + row.minTrust() + "|" + retry);
         // One transaction: the task, its event and its first routing attempt commit together (one
         // durable commit per submission); a registry outage only leaves the task queued.
         Created created = database.inTransaction(tx -> {
@@ -100,6 +108,128 @@ public class TaskService {
         }
         relay.wake();
         return created;
+    }
+
+    private Backoff retryPolicy(Check check, RetryPolicy p) {
+        Backoff d = settings.backoff();
+        if (p == null) {
+            return d;
+        }
+        check.rangeD("retry_policy.jitter", p.jitter(), 0, 0.9)
+                .range("retry_policy.base_delay_ms", p.baseDelayMs(), 0, 86_400_000)
+                .range("retry_policy.max_delay_ms", p.maxDelayMs(), 0, 86_400_000);
+        long base = p.baseDelayMs() == null ? d.baseMs() : p.baseDelayMs();
+        long cap = p.maxDelayMs() == null ? Math.max(base, d.capMs()) : p.maxDelayMs();
+        check.that(cap >= base, "retry_policy.max_delay_ms", "must be at least base_delay_ms");
+        if (check.hasErrors()) {
+            return d;
+        }
+        return new Backoff(p.strategy() == null ? d.strategy() : Backoff.Strategy.of(p.strategy()), base, cap,
+                p.jitter() == null ? d.jitter() : Math.min(p.jitter(), 0.9));
+    }
+
+    /**
+     * Sends a dead-lettered task (or one waiting for its retry) back to the queue now, with a fresh
+     * retry budget, and tries to route it at once.
+     */
+    public TaskRecord retry(Caller caller, UUID id) {
+        TaskRecord after = database.inTransaction(tx -> {
+            TaskRecord t = lockVisible(tx, caller, id);
+            if (t.status() != TaskState.DEAD_LETTERED && t.status() != TaskState.RETRY_WAIT) {
+                throw ApiProblem.conflict("not-retryable", "task " + id + " is " + t.status()
+                        + "; only DEAD_LETTERED or RETRY_WAIT tasks can be retried by hand");
+            }
+            return requeue(tx, t);
+        });
+        signalAssigned(after);
+        relay.wake();
+        return after;
+    }
+
+    public record Redriven(List<UUID> taskIds) {
+    }
+
+    /** Redrives the named dead letters (all must be dead-lettered and visible), or the oldest matching ones. */
+    public Redriven redrive(Caller caller, List<UUID> ids, String taskType, Integer limit) {
+        Check.of().that(ids == null || ids.size() <= 1000, "task_ids", "at most 1000 ids")
+                .range("limit", limit, 1, 1000).orThrow();
+        String creator = caller.isAdmin() ? null : caller.id();
+        List<UUID> targets = ids != null && !ids.isEmpty() ? ids
+                : store.oldestDeadLetters(creator, taskType, limit == null ? 100 : limit);
+        List<TaskRecord> done = database.inTransaction(tx -> {
+            List<TaskRecord> out = new java.util.ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                UUID id = targets.get(i);
+                TaskRecord t = store.lock(tx, id).filter(x -> visible(caller, x)).orElse(null);
+                if (t == null || t.status() != TaskState.DEAD_LETTERED) {
+                    throw ApiProblem.invalid("task_ids[" + i + "]", "task " + id + " is not a dead letter you can see");
+                }
+                out.add(requeue(tx, t));
+            }
+            return out;
+        });
+        done.forEach(this::signalAssigned);
+        relay.wake();
+        return new Redriven(done.stream().map(TaskRecord::taskId).toList());
+    }
+
+    private TaskRecord requeue(io.helidon.dbclient.DbExecute tx, TaskRecord t) {
+        TaskState.require(t.taskId(), t.status(), TaskState.QUEUED);
+        store.requeue(tx, t.taskId());
+        TaskEvents.analytics(tx, "task.requeued", t, TaskState.QUEUED, null, t.attemptCount(), null, null);
+        metrics.redriven(t.taskType());
+        var q = new TaskStore.QueuedTask(t.taskId(), t.taskType(), t.capability(), t.minTrust(), t.priority(),
+                t.createdBy(), t.createdAt());
+        return router.route(tx, q, false).orElseGet(() -> store.find(tx, t.taskId()).orElseThrow());
+    }
+
+    private void signalAssigned(TaskRecord t) {
+        if (t.assignedAgentId() != null) {
+            signals.signal(t.assignedAgentId());
+        }
+    }
+
+    /** Changes the priority of a task that is still waiting. */
+    public TaskRecord setPriority(Caller caller, UUID id, Integer priority) {
+        Check.of().required("priority", priority).range("priority", priority, 1, 10).orThrow();
+        return database.inTransaction(tx -> {
+            TaskRecord t = lockVisible(tx, caller, id);
+            if (t.status() != TaskState.QUEUED && t.status() != TaskState.RETRY_WAIT) {
+                throw ApiProblem.conflict("not-waiting", "task " + id + " is " + t.status()
+                        + "; the priority can change only while it waits");
+            }
+            store.setPriority(tx, id, priority);
+            return store.find(tx, id).orElseThrow();
+        });
+    }
+
+    /** Changes the timeout of a task that has not finished; a claimed attempt's lease moves with it. */
+    public TaskRecord setTimeout(Caller caller, UUID id, Integer seconds) {
+        Check.of().required("timeout_seconds", seconds).range("timeout_seconds", seconds, 1, 86_400).orThrow();
+        return database.inTransaction(tx -> {
+            TaskRecord t = lockVisible(tx, caller, id);
+            if (t.status().terminal()) {
+                throw ApiProblem.conflict("task-finished", "task " + id + " is " + t.status());
+            }
+            store.setTimeout(tx, id, seconds);
+            return store.find(tx, id).orElseThrow();
+        });
+    }
+
+    public List<TaskRecord> deadLetters(Caller caller, String taskType, String capability, Cursor after, int limit) {
+        return store.deadLetters(caller.isAdmin() ? null : caller.id(), taskType, capability, after, limit);
+    }
+
+    /** The queue; each client's share only for admins. */
+    public TaskStore.QueueStats queueStats(Caller caller) {
+        TaskStore.QueueStats s = store.queueStats();
+        return caller.isAdmin() ? s : new TaskStore.QueueStats(s.queued(), s.retryWaiting(), s.oldestWaitSeconds(),
+                s.byPriority(), s.byCapability(), null);
+    }
+
+    private TaskRecord lockVisible(io.helidon.dbclient.DbExecute tx, Caller caller, UUID id) {
+        return store.lock(tx, id).filter(x -> visible(caller, x) && !caller.isAgent())
+                .orElseThrow(() -> ApiProblem.notFound("task", id));
     }
 
     /** A task the caller may see: its creator, an admin, or the agent it is or was assigned to. */
@@ -130,8 +260,7 @@ public class TaskService {
     public TaskRecord cancel(Caller caller, UUID id, String reason) {
         Check.of().maxLength("reason", reason, 500).orThrow();
         TaskRecord after = database.inTransaction(tx -> {
-            TaskRecord t = store.lock(tx, id).filter(x -> visible(caller, x) && !caller.isAgent())
-                    .orElseThrow(() -> ApiProblem.notFound("task", id));
+            TaskRecord t = lockVisible(tx, caller, id);
             if (t.status().terminal()) {
                 throw ApiProblem.conflict("task-finished", "task " + id + " is " + t.status()
                         + "; a finished task cannot be cancelled");

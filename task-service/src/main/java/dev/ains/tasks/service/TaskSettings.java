@@ -15,9 +15,15 @@ public class TaskSettings {
     private final int claimTimeoutSeconds;
     private final int maxInputBytes;
     private final Backoff backoff;
+    private final Config config;
+    private final int defaultMaxRetries;
+    private final int defaultTimeoutSeconds;
 
     @Inject
     public TaskSettings(Config c) {
+        config = c;
+        defaultMaxRetries = c.getOptionalValue("ains.tasks.default.max-retries", Integer.class).orElse(3);
+        defaultTimeoutSeconds = c.getOptionalValue("ains.tasks.default.timeout-seconds", Integer.class).orElse(300);
         candidateCacheMs = c.getOptionalValue("ains.tasks.candidate-cache-ms", Long.class).orElse(500L);
         dispatchIntervalMs = c.getOptionalValue("ains.tasks.dispatch-interval-ms", Long.class).orElse(200L);
         leaseCheckMs = c.getOptionalValue("ains.tasks.lease-check-ms", Long.class).orElse(500L);
@@ -25,6 +31,7 @@ public class TaskSettings {
         claimTimeoutSeconds = c.getOptionalValue("ains.tasks.claim-timeout-seconds", Integer.class).orElse(30);
         maxInputBytes = c.getOptionalValue("ains.tasks.max-input-bytes", Integer.class).orElse(262_144);
         backoff = new Backoff(
+                Backoff.Strategy.of(c.getOptionalValue("ains.tasks.retry.strategy", String.class).orElse("exponential")),
                 c.getOptionalValue("ains.tasks.retry.base-ms", Long.class).orElse(1000L),
                 c.getOptionalValue("ains.tasks.retry.cap-ms", Long.class).orElse(60_000L),
                 c.getOptionalValue("ains.tasks.retry.jitter", Double.class).orElse(0.2));
@@ -54,7 +61,20 @@ public class TaskSettings {
         return maxInputBytes;
     }
 
+    /** The default retry policy, for tasks that bring none. */
     public Backoff backoff() {
         return backoff;
+    }
+
+    /** {@code ains.tasks.type.<task_type>.max-retries}, else {@code ains.tasks.default.max-retries}. */
+    public int maxRetries(String taskType) {
+        return config.getOptionalValue("ains.tasks.type." + taskType + ".max-retries", Integer.class)
+                .orElse(defaultMaxRetries);
+    }
+
+    /** {@code ains.tasks.type.<task_type>.timeout-seconds}, else {@code ains.tasks.default.timeout-seconds}. */
+    public int timeoutSeconds(String taskType) {
+        return config.getOptionalValue("ains.tasks.type." + taskType + ".timeout-seconds", Integer.class)
+                .orElse(defaultTimeoutSeconds);
     }
 }

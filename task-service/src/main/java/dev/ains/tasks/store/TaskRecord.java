@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ains.tasks.lifecycle.Backoff;
 import dev.ains.tasks.lifecycle.TaskState;
 
 /** A task as stored. */
@@ -13,5 +14,10 @@ public record TaskRecord(UUID taskId, String taskType, String capability, JsonNo
                          OffsetDateTime leaseExpiresAt, OffsetDateTime nextAttemptAt, JsonNode result, String error,
                          String cancelReason, String cancelledBy, String createdBy, OffsetDateTime createdAt,
                          OffsetDateTime updatedAt, OffsetDateTime startedAt, OffsetDateTime completedAt,
-                         Long executionMs) {
+                         Long executionMs, Backoff retryPolicy, int attemptsBase) {
+
+    /** Attempts left in the current budget (a redrive renews it). */
+    public boolean attemptsLeft() {
+        return attemptCount - attemptsBase < maxRetries + 1;
+    }
 }

@@ -13,6 +13,7 @@ import dev.ains.kit.db.Database;
 import dev.ains.kit.json.Json;
 import dev.ains.kit.store.Cursor;
 import dev.ains.kit.store.Rows;
+import dev.ains.tasks.lifecycle.Backoff;
 import dev.ains.tasks.lifecycle.TaskState;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
@@ -30,12 +31,13 @@ public class TaskStore {
     }
 
     public record NewTask(UUID taskId, String taskType, String capability, JsonNode inputData, int priority,
-                          int timeoutSeconds, int maxRetries, double minTrust, String createdBy) {
+                          int timeoutSeconds, int maxRetries, double minTrust, String createdBy, Backoff retry) {
     }
 
     public TaskRecord insert(DbExecute tx, NewTask t) {
         return tx.namedQuery("insert-task", t.taskId(), t.taskType(), t.capability(), Json.write(t.inputData()),
-                t.priority(), t.timeoutSeconds(), t.maxRetries(), t.minTrust(), t.createdBy())
+                t.priority(), t.timeoutSeconds(), t.maxRetries(), t.minTrust(), t.createdBy(),
+                t.retry().strategy().wire(), t.retry().baseMs(), t.retry().capMs(), t.retry().jitter())
                 .map(TaskStore::task).findFirst().orElseThrow();
     }
 
@@ -186,6 +188,48 @@ public class TaskStore {
         return m;
     }
 
+    public List<TaskRecord> deadLetters(String creator, String taskType, String capability, Cursor after, int limit) {
+        var at = after == null ? null : Rows.ts(after.at());
+        var id = after == null ? null : after.uuid();
+        return db().namedQuery("list-dead-letters", creator, creator, taskType, taskType, capability, capability,
+                at, at, id, limit).map(TaskStore::task).toList();
+    }
+
+    public List<UUID> oldestDeadLetters(String creator, String taskType, int limit) {
+        return db().namedQuery("oldest-dead-letters", creator, creator, taskType, taskType, limit)
+                .map(r -> Rows.uuid(r, "task_id")).toList();
+    }
+
+    public void requeue(DbExecute tx, UUID taskId) {
+        tx.namedUpdate("requeue-task", taskId);
+    }
+
+    public void setPriority(DbExecute tx, UUID taskId, int priority) {
+        tx.namedUpdate("set-priority", priority, taskId);
+    }
+
+    public void setTimeout(DbExecute tx, UUID taskId, int seconds) {
+        tx.namedUpdate("set-timeout", seconds, (double) seconds, taskId);
+    }
+
+    public record QueueStats(long queued, long retryWaiting, Double oldestWaitSeconds, Map<Integer, Long> byPriority,
+                             Map<String, Long> byCapability, Map<String, Long> byClient) {
+    }
+
+    public QueueStats queueStats() {
+        DbExecute db = db();
+        var summary = db.namedGet("queue-summary").orElseThrow();
+        Map<String, Long> byCapability = new HashMap<>();
+        db.namedQuery("queue-by-capability").forEach(r -> byCapability.put(Rows.string(r, "capability"),
+                r.column("n").getLong()));
+        Map<String, Long> byClient = new HashMap<>();
+        db.namedQuery("queue-by-client").forEach(r -> byClient.put(Rows.string(r, "created_by"),
+                r.column("n").getLong()));
+        return new QueueStats(((Number) Rows.raw(summary, "queued")).longValue(),
+                ((Number) Rows.raw(summary, "retry_waiting")).longValue(), Rows.doubleOrNull(summary, "oldest_wait"),
+                queueDepth(), byCapability, byClient);
+    }
+
     private static QueuedTask queued(DbRow r) {
         return new QueuedTask(Rows.uuid(r, "task_id"), Rows.string(r, "task_type"), Rows.string(r, "capability"),
                 r.column("min_trust").getDouble(), r.column("priority").getInt(), Rows.string(r, "created_by"),
@@ -202,7 +246,10 @@ public class TaskStore {
                 Json.tree(Rows.string(r, "result_json")), Rows.string(r, "error"), Rows.string(r, "cancel_reason"),
                 Rows.string(r, "cancelled_by"), Rows.string(r, "created_by"), Rows.time(r, "created_at"),
                 Rows.time(r, "updated_at"), Rows.time(r, "started_at"), Rows.time(r, "completed_at"),
-                Rows.longOrNull(r, "execution_ms"));
+                Rows.longOrNull(r, "execution_ms"),
+                new Backoff(Backoff.Strategy.of(Rows.string(r, "retry_strategy")), r.column("retry_base_ms").getLong(),
+                        r.column("retry_cap_ms").getLong(), r.column("retry_jitter").getDouble()),
+                r.column("attempts_base").getInt());
     }
 
 }

@@ -17,6 +17,16 @@ class BackoffTest {
     }
 
     @Test
+    void linearAndFixedStrategies() {
+        RandomGenerator r = new SplittableRandom(1);
+        Backoff linear = new Backoff(Backoff.Strategy.LINEAR, 500, 60_000, 0);
+        assertThat(new long[]{linear.delayMs(1, r), linear.delayMs(2, r), linear.delayMs(3, r)})
+                .containsExactly(500, 1000, 1500);
+        Backoff fixed = new Backoff(Backoff.Strategy.FIXED, 700, 60_000, 0);
+        assertThat(new long[]{fixed.delayMs(1, r), fixed.delayMs(9, r)}).containsExactly(700, 700);
+    }
+
+    @Test
     void isCapped() {
         Backoff b = new Backoff(1000, 10_000, 0);
         assertThat(b.delayMs(5, new SplittableRandom(1))).isEqualTo(10_000);

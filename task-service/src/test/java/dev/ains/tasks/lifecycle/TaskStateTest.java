@@ -10,11 +10,19 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class TaskStateTest {
     @ParameterizedTest
-    @EnumSource(value = TaskState.class, names = {"COMPLETED", "DEAD_LETTERED", "CANCELLED"})
-    void finishedTasksGoNowhere(TaskState s) {
+    @EnumSource(value = TaskState.class, names = {"COMPLETED", "CANCELLED"})
+    void finishedTasksGoNowhereByThemselves(TaskState s) {
         assertThat(s.terminal()).isTrue();
         for (TaskState to : TaskState.values()) {
             assertThat(s.canMoveTo(to)).isFalse();
+        }
+    }
+
+    @Test
+    void aDeadLetterOnlyGoesBackToTheQueueByHand() {
+        assertThat(TaskState.DEAD_LETTERED.terminal()).isTrue();
+        for (TaskState to : TaskState.values()) {
+            assertThat(TaskState.DEAD_LETTERED.canMoveTo(to)).isEqualTo(to == TaskState.QUEUED);
         }
     }
 

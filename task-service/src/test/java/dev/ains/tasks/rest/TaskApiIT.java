@@ -249,6 +249,91 @@ class TaskApiIT {
         json(api.post("/aitp/agents/" + A2 + "/claim", Auth.apiKey("ak_unknown"), ""), 401);
     }
 
+    @Test
+    void aTasksRetryPolicyIsValidatedAndFollowed() {
+        candidates(A1, 5);
+        assertThat(fields(json(api.post("/aitp/tasks", client, "{\"task_type\":\"p\",\"capability_required\":\"cap\","
+                + "\"retry_policy\":{\"strategy\":\"sometimes\"}}"), 400))).containsExactly("retry_policy.strategy");
+        assertThat(fields(json(api.post("/aitp/tasks", client, "{\"task_type\":\"p\",\"capability_required\":\"cap\","
+                + "\"retry_policy\":{\"base_delay_ms\":5000,\"max_delay_ms\":10,\"jitter\":0.95}}"), 422)))
+                .containsExactlyInAnyOrder("retry_policy.max_delay_ms", "retry_policy.jitter");
+
+        JsonNode t = json(api.post("/aitp/tasks", client, "{\"task_type\":\"p\",\"capability_required\":\"cap\","
+                + "\"max_retries\":2,\"retry_policy\":{\"strategy\":\"fixed\",\"base_delay_ms\":1234,"
+                + "\"jitter\":0}}"), 201);
+        assertThat(t.at("/retry_policy/strategy").asText()).isEqualTo("fixed");
+        String id = t.get("task_id").asText();
+        json(api.post("/aitp/agents/" + A1 + "/claim", AGENT1, ""), 200);
+        json(api.post("/aitp/tasks/" + id + "/fail", AGENT1, "{\"error\":\"flaky\"}"), 200);
+        assertThat(json(api.get("/aitp/tasks/" + id + "/attempts", client), 200).at("/items/0/retry_delay_ms").asLong())
+                .isEqualTo(1234);
+    }
+
+    @Test
+    void deadLettersAreListedRetriedAndRedriven() {
+        candidates(A1, 10);
+        String type = "dl-" + UUID.randomUUID();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(json(api.post("/aitp/tasks", client, "{\"task_type\":\"" + type
+                    + "\",\"capability_required\":\"cap\",\"max_retries\":0}"), 201).get("task_id").asText());
+        }
+        for (String id : ids) {
+            json(api.post("/aitp/agents/" + A1 + "/claim", AGENT1, ""), 200);
+            assertThat(json(api.post("/aitp/tasks/" + id + "/fail", AGENT1, "{\"error\":\"bad\",\"retryable\":false}"),
+                    200).get("status").asText()).isEqualTo("DEAD_LETTERED");
+        }
+        assertThat(json(api.get("/aitp/dead-letters?task_type=" + type, client), 200).get("items")).hasSize(3);
+
+        JsonNode retried = json(api.post("/aitp/tasks/" + ids.get(0) + "/retry", client, ""), 200);
+        assertThat(retried.get("status").asText()).as("routed again at once").isEqualTo("ASSIGNED");
+        assertThat(retried.get("attempt_count").asInt()).isEqualTo(2);
+        json(api.post("/aitp/tasks/" + ids.get(0) + "/retry", client, ""), 409);
+
+        JsonNode one = json(api.post("/aitp/dead-letters/redrive", client, "{\"task_ids\":[\"" + ids.get(1) + "\"]}"), 200);
+        assertThat(one.get("redriven").asInt()).isEqualTo(1);
+        assertThat(fields(json(api.post("/aitp/dead-letters/redrive", client,
+                "{\"task_ids\":[\"" + ids.get(1) + "\"]}"), 422))).containsExactly("task_ids[0]");
+        JsonNode rest = json(api.post("/aitp/dead-letters/redrive", client, "{\"task_type\":\"" + type + "\"}"), 200);
+        assertThat(rest.get("task_ids")).hasSize(1);
+        assertThat(json(api.get("/aitp/dead-letters?task_type=" + type, client), 200).get("items")).isEmpty();
+        assertThat(api.text("/metrics")).contains("ains_tasks_redriven_total");
+    }
+
+    @Test
+    void priorityAndTimeoutChangeAndTheQueueIsVisible() {
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.capability", equalTo("nobody-has-it")))
+                .willReturn(okJson("{\"candidates\":[]}")));
+        String waiting = json(api.post("/aitp/tasks", client,
+                "{\"task_type\":\"w\",\"capability_required\":\"nobody-has-it\"}"), 201).get("task_id").asText();
+        assertThat(json(api.call("/aitp/tasks/" + waiting + "/priority", client)
+                .put(jakarta.ws.rs.client.Entity.json("{\"priority\":9}")), 200).get("priority").asInt()).isEqualTo(9);
+        assertThat(fields(json(api.call("/aitp/tasks/" + waiting + "/priority", client)
+                .put(jakarta.ws.rs.client.Entity.json("{\"priority\":11}")), 422))).containsExactly("priority");
+        json(api.call("/aitp/tasks/" + UUID.randomUUID() + "/priority", client)
+                .put(jakarta.ws.rs.client.Entity.json("{\"priority\":3}")), 404);
+
+        JsonNode stats = json(api.get("/aitp/queue/stats", client), 200);
+        assertThat(stats.at("/by_capability/nobody-has-it").asInt()).isPositive();
+        assertThat(stats.at("/by_priority/9").asInt()).isPositive();
+        assertThat(stats.has("client_share")).isFalse();
+        Auth admin = Auth.bearer(jwt.issue("ops", List.of(Roles.ADMIN), 60));
+        assertThat(json(api.get("/aitp/queue/stats", admin), 200).has("client_share")).isTrue();
+
+        candidates(A1, 5);
+        String running = json(api.post("/aitp/tasks", client, task("t")), 201).get("task_id").asText();
+        json(api.post("/aitp/agents/" + A1 + "/claim", AGENT1, ""), 200);
+        json(api.post("/aitp/tasks/" + running + "/start", AGENT1, ""), 200);
+        json(api.call("/aitp/tasks/" + running + "/priority", client)
+                .put(jakarta.ws.rs.client.Entity.json("{\"priority\":2}")), 409);
+        JsonNode longer = json(api.call("/aitp/tasks/" + running + "/timeout", client)
+                .put(jakarta.ws.rs.client.Entity.json("{\"timeout_seconds\":7200}")), 200);
+        assertThat(java.time.OffsetDateTime.parse(longer.get("lease_expires_at").asText()))
+                .isAfter(java.time.OffsetDateTime.now().plusMinutes(100));
+        json(api.delete("/aitp/tasks/" + waiting, client), 200);
+    }
+
     private void candidates(UUID agent, int capacity) {
         NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).atPriority(5)
                 .willReturn(okJson(candidateJson(agent, capacity))));
