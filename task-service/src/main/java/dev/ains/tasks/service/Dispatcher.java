@@ -1,11 +1,15 @@
 package dev.ains.tasks.service;
 
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.ains.kit.db.Database;
 import dev.ains.kit.jobs.WakeableWorker;
+import dev.ains.tasks.lifecycle.FairQueue;
 import dev.ains.tasks.store.TaskRecord;
 import dev.ains.tasks.store.TaskStore;
 import jakarta.annotation.PreDestroy;
@@ -23,6 +27,8 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class Dispatcher {
     private static final int BATCH = 100;
+    private static final int WINDOW = 500;
+    private static final int MAX_MISSES = 5;
 
     @Inject
     Database database;
@@ -53,20 +59,37 @@ public class Dispatcher {
 
     /**
      * One pass: for every capability with queued tasks and at least one candidate agent, the head of
-     * that capability's queue. Going by capability keeps tasks nobody can take from blocking the rest.
-     * Returns how many tasks were routed.
+     * that capability's queue in {@link FairQueue} order (ageing, then clients taking turns). Going by
+     * capability keeps tasks nobody can take from blocking the rest; each task is locked on its own
+     * (SKIP LOCKED), so replicas share the work. A capability is left after a few tasks in a row find
+     * no free agent. Returns how many tasks were routed.
      */
     public int dispatchOnce() {
         List<UUID> woken = new ArrayList<>();
+        Duration step = Duration.ofSeconds(settings.ageingSeconds());
         for (String capability : store.queuedCapabilities()) {
             if (!router.anyCandidate(capability)) {
                 continue;
             }
-            database.inTransactionRun(tx -> {
-                for (TaskStore.QueuedTask q : store.lockQueuedBatch(tx, capability, BATCH)) {
-                    router.route(tx, q, false).map(TaskRecord::assignedAgentId).ifPresent(woken::add);
+            List<TaskStore.QueuedTask> window = store.queuedWindow(capability, settings.ageingSeconds(), WINDOW);
+            if (window.isEmpty()) {
+                continue;
+            }
+            var served = store.recentlyServed(capability, settings.ageingSeconds());
+            List<TaskStore.QueuedTask> fair = FairQueue.order(window, TaskStore.QueuedTask::createdBy,
+                    TaskStore.QueuedTask::priority, TaskStore.QueuedTask::createdAt, OffsetDateTime.now(), step,
+                    served);
+            int misses = 0;
+            for (TaskStore.QueuedTask q : fair) {
+                Optional<UUID> agent = database.inTransaction(tx -> store.lockQueued(tx, q.taskId())
+                        .flatMap(locked -> router.route(tx, locked, false)).map(TaskRecord::assignedAgentId));
+                if (agent.isPresent()) {
+                    woken.add(agent.get());
+                    misses = 0;
+                } else if (++misses >= MAX_MISSES) {
+                    break;
                 }
-            });
+            }
         }
         woken.forEach(signals::signal);
         return woken.size();

@@ -18,10 +18,12 @@ public class TaskSettings {
     private final Config config;
     private final int defaultMaxRetries;
     private final int defaultTimeoutSeconds;
+    private final long ageingSeconds;
 
     @Inject
     public TaskSettings(Config c) {
         config = c;
+        ageingSeconds = c.getOptionalValue("ains.tasks.ageing-seconds", Long.class).orElse(60L);
         defaultMaxRetries = c.getOptionalValue("ains.tasks.default.max-retries", Integer.class).orElse(3);
         defaultTimeoutSeconds = c.getOptionalValue("ains.tasks.default.timeout-seconds", Integer.class).orElse(300);
         candidateCacheMs = c.getOptionalValue("ains.tasks.candidate-cache-ms", Long.class).orElse(500L);
@@ -59,6 +61,11 @@ public class TaskSettings {
 
     public int maxInputBytes() {
         return maxInputBytes;
+    }
+
+    /** A waiting task gains one priority level per this many seconds (docs/routing.md). */
+    public long ageingSeconds() {
+        return ageingSeconds;
     }
 
     /** The default retry policy, for tasks that bring none. */

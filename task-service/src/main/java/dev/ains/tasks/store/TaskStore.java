@@ -96,8 +96,16 @@ public class TaskStore {
         return db().namedQuery("queued-capabilities").map(r -> Rows.string(r, "capability")).toList();
     }
 
-    public List<QueuedTask> lockQueuedBatch(DbExecute tx, String capability, int limit) {
-        return tx.namedQuery("lock-queued-batch", capability, limit).map(TaskStore::queued).toList();
+    public Map<String, Long> recentlyServed(String capability, long windowSeconds) {
+        Map<String, Long> m = new HashMap<>();
+        db().namedQuery("recently-served", capability, (double) windowSeconds)
+                .forEach(r -> m.put(Rows.string(r, "created_by"), r.column("n").getLong()));
+        return m;
+    }
+
+    public List<QueuedTask> queuedWindow(String capability, long ageingSeconds, int limit) {
+        return db().namedQuery("queued-window", capability, (double) ageingSeconds, limit).map(TaskStore::queued)
+                .toList();
     }
 
     public Map<UUID, Integer> loads(DbExecute tx, List<UUID> agents) {

@@ -30,6 +30,7 @@ import io.helidon.microprofile.testing.junit5.HelidonTest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.client.WebTarget;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +74,17 @@ class TaskApiIT {
     private UUID A1;
     private UUID A2;
 
+    /** Leftover waiting tasks would be routed to the next test's agent: cancel what this test left. */
+    @AfterEach
+    void cancelLeftovers() {
+        for (JsonNode t : json(api.get("/aitp/tasks?limit=200", client), 200).get("items")) {
+            String status = t.get("status").asText();
+            if (!List.of("COMPLETED", "DEAD_LETTERED", "CANCELLED").contains(status)) {
+                api.delete("/aitp/tasks/" + t.get("task_id").asText() + "?reason=test%20cleanup", client).close();
+            }
+        }
+    }
+
     @AfterAll
     static void stopNeighbours() {
         NEIGHBOURS.stop();
@@ -112,21 +124,27 @@ class TaskApiIT {
         NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).inScenario("flaky")
                 .whenScenarioStateIs("recovered").willReturn(okJson(candidateJson(A1, 4))));
 
-        JsonNode t = json(api.post("/aitp/tasks", client, task("ft")), 201);
+        String cap = "ft-" + UUID.randomUUID();
+        JsonNode t = json(api.post("/aitp/tasks", client,
+                "{\"task_type\":\"ft\",\"capability_required\":\"" + cap + "\"}"), 201);
 
         assertThat(t.get("status").asText()).isEqualTo("ASSIGNED");
         assertThat(t.get("assigned_agent_id").asText()).isEqualTo(A1.toString());
-        NEIGHBOURS.verify(2, postRequestedFor(urlEqualTo("/ains/internal/candidates")));
+        NEIGHBOURS.verify(2, postRequestedFor(urlEqualTo("/ains/internal/candidates"))
+                .withRequestBody(matchingJsonPath("$.capability", equalTo(cap))));
     }
 
     @Test
     void aDownRegistryIsTriedThreeTimesAndTheTaskStillWaitsQueued() {
         NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).willReturn(aResponse().withStatus(503)));
 
-        JsonNode t = json(api.post("/aitp/tasks", client, task("down")), 201);
+        String cap = "down-" + UUID.randomUUID();
+        JsonNode t = json(api.post("/aitp/tasks", client,
+                "{\"task_type\":\"down\",\"capability_required\":\"" + cap + "\"}"), 201);
 
         assertThat(t.get("status").asText()).isEqualTo("QUEUED");
-        NEIGHBOURS.verify(3, postRequestedFor(urlEqualTo("/ains/internal/candidates")));
+        NEIGHBOURS.verify(3, postRequestedFor(urlEqualTo("/ains/internal/candidates"))
+                .withRequestBody(matchingJsonPath("$.capability", equalTo(cap))));
         json(api.delete("/aitp/tasks/" + t.get("task_id").asText() + "?reason=cleanup", client), 200);
     }
 
@@ -332,6 +350,37 @@ class TaskApiIT {
         assertThat(java.time.OffsetDateTime.parse(longer.get("lease_expires_at").asText()))
                 .isAfter(java.time.OffsetDateTime.now().plusMinutes(100));
         json(api.delete("/aitp/tasks/" + waiting, client), 200);
+    }
+
+    @Test
+    void whenAgentsAreBusyClientsTakeTurns() {
+        String cap = "fair-" + UUID.randomUUID();
+        // only this test's capability has an agent (one slot); leftovers of other tests stay queued
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).atPriority(5)
+                .willReturn(okJson("{\"candidates\":[]}")));
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.capability", equalTo(cap)))
+                .willReturn(okJson(candidateJson(A1, 1))));
+        Auth flooder = Auth.bearer(jwt.issue("flooder-" + UUID.randomUUID(), List.of(Roles.CLIENT), 600));
+        String body = "{\"task_type\":\"f\",\"capability_required\":\"" + cap + "\"}";
+        String busy = json(api.post("/aitp/tasks", flooder, body), 201).get("task_id").asText();
+        List<String> flood = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            flood.add(json(api.post("/aitp/tasks", flooder, body), 201).get("task_id").asText());
+        }
+        String small = json(api.post("/aitp/tasks", client, body), 201).get("task_id").asText();
+
+        json(api.post("/aitp/agents/" + A1 + "/claim", AGENT1, ""), 200);
+        json(api.post("/aitp/tasks/" + busy + "/complete", AGENT1, "{}"), 200);
+        String first = json(api.post("/aitp/agents/" + A1 + "/claim?wait_seconds=5", AGENT1, ""), 200)
+                .at("/task/task_id").asText();
+        assertThat(first).as("the flooder was just served: the other client's turn").isEqualTo(small);
+        json(api.post("/aitp/tasks/" + first + "/complete", AGENT1, "{}"), 200);
+        String second = json(api.post("/aitp/agents/" + A1 + "/claim?wait_seconds=5", AGENT1, ""), 200)
+                .at("/task/task_id").asText();
+        assertThat(second).as("then the flood's turn").isIn(flood);
+        json(api.post("/aitp/tasks/" + second + "/complete", AGENT1, "{}"), 200);
+        flood.forEach(id -> api.delete("/aitp/tasks/" + id, flooder).close());
     }
 
     private void candidates(UUID agent, int capacity) {
