@@ -27,10 +27,12 @@ public class AgentWorkResource implements AgentWorkApi {
 
     @Override
     public Response claimTask(UUID agentId, Integer waitSeconds) {
-        return work.claim(Caller.of(security), agentId, waitSeconds)
+        var claim = work.claim(Caller.of(security), agentId, waitSeconds);
+        return claim.task()
                 .map(t -> Response.ok(new ClaimedTask().task(ApiMapper.task(t)).attemptNo(t.attemptCount())
-                        .leaseExpiresAt(t.leaseExpiresAt())).build())
-                .orElseGet(() -> Response.noContent().build());
+                        .leaseExpiresAt(t.leaseExpiresAt()).cancelledTaskIds(claim.cancelled())).build())
+                .orElseGet(() -> Response.noContent().header("AITP-Cancelled-Tasks", claim.cancelled().isEmpty()
+                        ? null : String.join(",", claim.cancelled().stream().map(UUID::toString).toList())).build());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.ains.tasks.service;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -43,7 +44,17 @@ public class AgentWorkService {
     @Inject
     OutboxRelay relay;
 
-    public Optional<TaskRecord> claim(Caller caller, UUID agentId, Integer waitSeconds) {
+    /** What a claim answers: the task (if any) and the agent's tasks cancelled since its last claim. */
+    public record Claim(Optional<TaskRecord> task, List<UUID> cancelled) {
+    }
+
+    public Claim claim(Caller caller, UUID agentId, Integer waitSeconds) {
+        Optional<TaskRecord> task = claimTask(caller, agentId, waitSeconds);
+        List<UUID> cancelled = database.inTransaction(tx -> store.takeCancelled(tx, agentId));
+        return new Claim(task, cancelled);
+    }
+
+    private Optional<TaskRecord> claimTask(Caller caller, UUID agentId, Integer waitSeconds) {
         caller.requireAgent(agentId.toString());
         Check.of().range("wait_seconds", waitSeconds, 0, 30).orThrow();
         long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds == null ? 0 : waitSeconds).toNanos();

@@ -74,6 +74,8 @@ public class TaskLifecycle {
         if (t.assignedAgentId() != null && t.status().held()) {
             store.releaseSlot(tx, t.assignedAgentId());
             store.endAttempt(tx, t.taskId(), t.attemptCount(), "CANCELLED", reason, null, null);
+            // the agent hears of it at its next claim
+            store.notice(tx, t.assignedAgentId(), t.taskId(), "cancelled");
         }
         store.markCancelled(tx, t.taskId(), reason, by);
         TaskEvents.analytics(tx, "task.cancelled", t, TaskState.CANCELLED, t.assignedAgentId(), null, null, reason);

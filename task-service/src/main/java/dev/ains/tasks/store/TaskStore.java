@@ -145,6 +145,15 @@ public class TaskStore {
         return tx.namedQuery("claim-task", agentId).findFirst().map(TaskStore::task);
     }
 
+    public void notice(DbExecute tx, UUID agentId, UUID taskId, String kind) {
+        tx.namedInsert("insert-notice", agentId, taskId, kind);
+    }
+
+    /** The agent's pending cancellation notices, removed as they are read. */
+    public List<UUID> takeCancelled(DbExecute tx, UUID agentId) {
+        return tx.namedQuery("take-notices", agentId).map(r -> Rows.uuid(r, "task_id")).toList();
+    }
+
     public void markRunning(DbExecute tx, UUID taskId, int attemptNo) {
         tx.namedUpdate("mark-running", taskId);
         tx.namedUpdate("attempt-started", taskId, attemptNo);

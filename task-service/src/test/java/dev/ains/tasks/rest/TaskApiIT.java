@@ -232,6 +232,11 @@ class TaskApiIT {
 
         JsonNode refused = json(api.post("/aitp/tasks/" + id + "/complete", AGENT1, "{}"), 409);
         assertThat(refused.get("detail").asText()).contains("CANCELLED");
+        var told = api.post("/aitp/agents/" + A1 + "/claim", AGENT1, "");
+        assertThat(told.getStatus()).isEqualTo(204);
+        assertThat(told.getHeaderString("AITP-Cancelled-Tasks")).as("the agent hears of it once").isEqualTo(id);
+        assertThat(api.post("/aitp/agents/" + A1 + "/claim", AGENT1, "").getHeaderString("AITP-Cancelled-Tasks"))
+                .isNull();
         assertThat(json(api.get("/aitp/tasks/" + id, client), 200).get("status").asText()).isEqualTo("CANCELLED");
     }
 
