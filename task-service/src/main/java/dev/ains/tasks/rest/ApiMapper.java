@@ -38,6 +38,7 @@ final class ApiMapper {
         out.setInputData(map(t.inputData()));
         out.setResult(map(t.result()));
         out.setAttempts(null);
+        out.setDependsOn(null);
         return out;
     }
 

@@ -42,7 +42,7 @@ public class TasksResource implements TasksApi {
         var created = tasks.create(Caller.of(security), new TaskService.NewTask(body.getTaskType(),
                 body.getCapabilityRequired(), ApiMapper.node(body.getInputData()), body.getPriority(),
                 body.getTimeoutSeconds(), body.getMaxRetries(), body.getMinTrust(),
-                ApiMapper.retryPolicy(body.getRetryPolicy())), idempotencyKey);
+                ApiMapper.retryPolicy(body.getRetryPolicy()), body.getDependsOn()), idempotencyKey);
         return Response.created(URI.create("/aitp/tasks/" + created.task().taskId()))
                 .header("Idempotent-Replayed", created.replayed() ? "true" : null)
                 .entity(ApiMapper.task(created.task())).build();
@@ -62,7 +62,8 @@ public class TasksResource implements TasksApi {
     public Response getTask(UUID taskId) {
         Caller caller = Caller.of(security);
         TaskRecord t = tasks.get(caller, taskId);
-        return Response.ok(ApiMapper.task(t, tasks.attempts(caller, taskId))).build();
+        return Response.ok(ApiMapper.task(t, tasks.attempts(caller, taskId))
+                .dependsOn(tasks.dependencies(caller, taskId))).build();
     }
 
     @Override

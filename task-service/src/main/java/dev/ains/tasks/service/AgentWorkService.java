@@ -125,6 +125,7 @@ public class AgentWorkService {
             TaskEvents.analytics(tx, "task.completed", t, TaskState.COMPLETED, t.assignedAgentId(), t.attemptCount(),
                     ms, null);
             metrics.completed(t.taskType());
+            lifecycle.unblockDependents(tx, t);
             TaskRecord tt = t;
             LOG.fine(() -> "task " + taskId + " completed by agent " + tt.assignedAgentId() + " in " + ms + " ms");
             return store.find(tx, taskId).orElseThrow();

@@ -55,6 +55,7 @@ public class LeaseKeeper {
         jobs.every("lease-expiry", settings.leaseCheckMs(), this::expireLeases);
         jobs.every("agent-liveness", settings.livenessCheckMs(), this::reclaimFromOfflineAgents);
         jobs.every("queue-gauges", 2000, () -> metrics.queueDepth(store.queueDepth()));
+        jobs.every("dependencies", settings.leaseCheckMs(), this::settleDependencies);
     }
 
     public int requeueDue() {
@@ -71,6 +72,32 @@ public class LeaseKeeper {
             relay.wake();
         }
         return n;
+    }
+
+    /**
+     * The safety net under the in-transaction handling: unblocks tasks whose dependencies all completed
+     * and cancels blocked tasks with a dependency that never will (a dependency can finish between a
+     * submission's check and its commit).
+     */
+    public int settleDependencies() {
+        int unblocked = database.inTransaction(tx -> store.unblockReady(tx, null).size());
+        int cancelled = 0;
+        if (settings.cancelDependentsOnFailure()) {
+            for (TaskStore.Doomed d : store.doomedBlocked()) {
+                cancelled += database.inTransaction(tx -> store.lock(tx, d.taskId())
+                        .filter(t -> t.status() == TaskState.BLOCKED)
+                        .map(t -> {
+                            lifecycle.cancel(tx, t, "dependency " + d.dependency() + " was " + d.dependencyStatus(),
+                                    "ains");
+                            return 1;
+                        }).orElse(0));
+            }
+        }
+        if (unblocked + cancelled > 0) {
+            dispatcher.wake();
+            relay.wake();
+        }
+        return unblocked + cancelled;
     }
 
     public int expireLeases() {

@@ -1,5 +1,6 @@
 package dev.ains.tasks.service;
 
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
@@ -60,12 +61,41 @@ public class TaskLifecycle {
             TaskEvents.outcome(tx, t, agent, outcome, null);
         }
         TaskEvents.analytics(tx, "task.failed", t, next, agent, t.attemptCount(), null, error);
+        if (next == TaskState.DEAD_LETTERED) {
+            failDependents(tx, t, "DEAD_LETTERED");
+        }
         metrics.failed(t.taskType(), outcome);
         Long d = delay;
         LOG.info(() -> "task " + t.taskId() + " attempt " + t.attemptCount() + " on agent " + agent + " ended "
                 + outcome + (error == null ? "" : " (" + error + ")") + " -> " + next
                 + (d != null && d > 0 ? " in " + d + " ms" : ""));
         return next;
+    }
+
+    /**
+     * A task that will never complete takes its blocked dependents with it: they are cancelled with a
+     * reason naming it (and theirs in turn), unless {@code ains.tasks.on-dependency-failure=keep-blocked}
+     * leaves them blocked for a manual decision.
+     */
+    public void failDependents(DbExecute tx, TaskRecord failed, String how) {
+        if (!settings.cancelDependentsOnFailure()) {
+            return;
+        }
+        for (UUID dependent : store.lockBlockedDependents(tx, failed.taskId())) {
+            store.lock(tx, dependent).filter(d -> d.status() == TaskState.BLOCKED).ifPresent(d ->
+                    cancel(tx, d, "dependency " + failed.taskId() + " was " + how, "ains"));
+        }
+    }
+
+    /** Moves the blocked dependents of a completed task whose dependencies are all done to the queue. */
+    public int unblockDependents(DbExecute tx, TaskRecord completed) {
+        store.lockBlockedDependents(tx, completed.taskId());
+        List<UUID> ready = store.unblockReady(tx, completed.taskId());
+        for (UUID id : ready) {
+            store.find(tx, id).ifPresent(t ->
+                    TaskEvents.analytics(tx, "task.unblocked", t, TaskState.QUEUED, null, null, null, null));
+        }
+        return ready.size();
     }
 
     /** Cancels a task that has not finished. */
@@ -80,6 +110,7 @@ public class TaskLifecycle {
         store.markCancelled(tx, t.taskId(), reason, by);
         TaskEvents.analytics(tx, "task.cancelled", t, TaskState.CANCELLED, t.assignedAgentId(), null, null, reason);
         metrics.cancelled(t.taskType());
+        failDependents(tx, t, "CANCELLED");
         LOG.info(() -> "task " + t.taskId() + " cancelled by " + by + (reason == null ? "" : ": " + reason));
     }
 }

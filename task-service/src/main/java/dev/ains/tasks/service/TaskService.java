@@ -46,7 +46,8 @@ public class TaskService {
     OutboxRelay relay;
 
     public record NewTask(String taskType, String capability, JsonNode inputData, Integer priority,
-                          Integer timeoutSeconds, Integer maxRetries, Double minTrust, RetryPolicy retryPolicy) {
+                          Integer timeoutSeconds, Integer maxRetries, Double minTrust, RetryPolicy retryPolicy,
+                          List<UUID> dependsOn) {
     }
 
     /** A requested retry policy; null fields take the defaults. */
@@ -71,6 +72,8 @@ public class TaskService {
         check.that(input.getBytes(StandardCharsets.UTF_8).length <= settings.maxInputBytes(), "input_data",
                 "must be at most " + settings.maxInputBytes() + " bytes of JSON");
         Backoff retry = retryPolicy(check, n.retryPolicy());
+        List<UUID> deps = n.dependsOn() == null ? List.of() : n.dependsOn().stream().distinct().toList();
+        checkDependencies(check, caller, deps);
         check.orThrow();
         UUID id = UUID.randomUUID();
         var row = new TaskStore.NewTask(id, n.taskType(), n.capability(), Json.tree(input),
@@ -80,7 +83,7 @@ public class TaskService {
                 n.minTrust() == null ? 0 : n.minTrust(), caller.id(), retry);
         String requestHash = idempotencyKey == null ? null : Secrets.hash(Json.write(row.taskType()) + "|"
                 + row.capability() + "|" + input + "|" + row.priority() + "|" + row.timeoutSeconds() + "|"
-                + row.maxRetries() + "|" + row.minTrust() + "|" + retry);
+                + row.maxRetries() + "|" + row.minTrust() + "|" + retry + "|" + deps);
         // One transaction: the task, its event and its first routing attempt commit together (one
         // durable commit per submission); a registry outage only leaves the task queued.
         Created created = database.inTransaction(tx -> {
@@ -93,6 +96,17 @@ public class TaskService {
                 return new Created(null, true, seen.getValue());
             }
             TaskRecord t = store.insert(tx, row);
+            if (!deps.isEmpty()) {
+                store.insertDependencies(tx, id, deps);
+                boolean waiting = store.dependencyStates(tx, deps).values().stream()
+                        .anyMatch(d -> d.status() != TaskState.COMPLETED);
+                if (waiting) {
+                    store.block(tx, id);
+                    TaskRecord blocked = store.find(tx, id).orElseThrow();
+                    TaskEvents.analytics(tx, "task.created", blocked, TaskState.BLOCKED, null, null, null, null);
+                    return new Created(blocked, false, id);
+                }
+            }
             TaskEvents.analytics(tx, "task.created", t, TaskState.QUEUED, null, null, null, null);
             var queued = new TaskStore.QueuedTask(t.taskId(), t.taskType(), t.capability(), t.minTrust(),
                     t.priority(), t.createdBy(), t.createdAt());
@@ -108,6 +122,29 @@ public class TaskService {
         }
         relay.wake();
         return created;
+    }
+
+    /** Dependencies must exist, be the caller's to see, and still be able to complete. */
+    private void checkDependencies(Check check, Caller caller, List<UUID> deps) {
+        if (deps.isEmpty()) {
+            return;
+        }
+        check.that(deps.size() <= 100, "depends_on", "at most 100 tasks");
+        var known = store.dependencyStates(store.db(), deps);
+        for (int i = 0; i < deps.size(); i++) {
+            var d = known.get(deps.get(i));
+            String f = "depends_on[" + i + "]";
+            if (d == null || (!caller.isAdmin() && !caller.id().equals(d.createdBy()))) {
+                check.that(false, f, "no task " + deps.get(i));
+            } else if (d.status() == TaskState.DEAD_LETTERED || d.status() == TaskState.CANCELLED) {
+                check.that(false, f, "task " + deps.get(i) + " is " + d.status() + " and will never complete");
+            }
+        }
+    }
+
+    public List<UUID> dependencies(Caller caller, UUID id) {
+        get(caller, id);
+        return store.dependencies(store.db(), id);
     }
 
     private Backoff retryPolicy(Check check, RetryPolicy p) {

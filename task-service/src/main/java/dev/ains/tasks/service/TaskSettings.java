@@ -19,11 +19,14 @@ public class TaskSettings {
     private final int defaultMaxRetries;
     private final int defaultTimeoutSeconds;
     private final long ageingSeconds;
+    private final boolean cancelDependentsOnFailure;
 
     @Inject
     public TaskSettings(Config c) {
         config = c;
         ageingSeconds = c.getOptionalValue("ains.tasks.ageing-seconds", Long.class).orElse(60L);
+        cancelDependentsOnFailure = !"keep-blocked".equals(
+                c.getOptionalValue("ains.tasks.on-dependency-failure", String.class).orElse("cancel"));
         defaultMaxRetries = c.getOptionalValue("ains.tasks.default.max-retries", Integer.class).orElse(3);
         defaultTimeoutSeconds = c.getOptionalValue("ains.tasks.default.timeout-seconds", Integer.class).orElse(300);
         candidateCacheMs = c.getOptionalValue("ains.tasks.candidate-cache-ms", Long.class).orElse(500L);
@@ -61,6 +64,11 @@ public class TaskSettings {
 
     public int maxInputBytes() {
         return maxInputBytes;
+    }
+
+    /** Cancel blocked dependents of a task that fails for good (else they stay blocked). */
+    public boolean cancelDependentsOnFailure() {
+        return cancelDependentsOnFailure;
     }
 
     /** A waiting task gains one priority level per this many seconds (docs/routing.md). */

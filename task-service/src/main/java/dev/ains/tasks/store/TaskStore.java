@@ -145,6 +145,46 @@ public class TaskStore {
         return tx.namedQuery("claim-task", agentId).findFirst().map(TaskStore::task);
     }
 
+    public record DependencyState(UUID taskId, TaskState status, String createdBy) {
+    }
+
+    public Map<UUID, DependencyState> dependencyStates(DbExecute exec, List<UUID> ids) {
+        Map<UUID, DependencyState> m = new HashMap<>();
+        exec.namedQuery("dependency-states", String.join(",", ids.stream().map(UUID::toString).toList()))
+                .forEach(r -> m.put(Rows.uuid(r, "task_id"), new DependencyState(Rows.uuid(r, "task_id"),
+                        TaskState.valueOf(Rows.string(r, "status")), Rows.string(r, "created_by"))));
+        return m;
+    }
+
+    public void insertDependencies(DbExecute tx, UUID taskId, List<UUID> dependsOn) {
+        tx.namedInsert("insert-dependencies", taskId, String.join(",", dependsOn.stream().map(UUID::toString).toList()));
+    }
+
+    public void block(DbExecute tx, UUID taskId) {
+        tx.namedUpdate("block-task", taskId);
+    }
+
+    public List<UUID> dependencies(DbExecute exec, UUID taskId) {
+        return exec.namedQuery("select-dependencies", taskId).map(r -> Rows.uuid(r, "depends_on")).toList();
+    }
+
+    public List<UUID> lockBlockedDependents(DbExecute tx, UUID taskId) {
+        return tx.namedQuery("lock-blocked-dependents", taskId).map(r -> Rows.uuid(r, "task_id")).toList();
+    }
+
+    /** Moves blocked tasks whose dependencies all completed to the queue (those of one task, or all). */
+    public List<UUID> unblockReady(DbExecute tx, UUID dependency) {
+        return tx.namedQuery("unblock-ready", dependency, dependency).map(r -> Rows.uuid(r, "task_id")).toList();
+    }
+
+    public record Doomed(UUID taskId, UUID dependency, String dependencyStatus) {
+    }
+
+    public List<Doomed> doomedBlocked() {
+        return db().namedQuery("doomed-blocked").map(r -> new Doomed(Rows.uuid(r, "task_id"),
+                Rows.uuid(r, "dependency"), Rows.string(r, "dependency_status"))).toList();
+    }
+
     public void notice(DbExecute tx, UUID agentId, UUID taskId, String kind) {
         tx.namedInsert("insert-notice", agentId, taskId, kind);
     }

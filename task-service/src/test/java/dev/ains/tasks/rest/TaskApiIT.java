@@ -388,6 +388,41 @@ class TaskApiIT {
         flood.forEach(id -> api.delete("/aitp/tasks/" + id, flooder).close());
     }
 
+    @Test
+    void aTaskWaitsForItsDependenciesAndFallsWithThem() {
+        candidates(A1, 10);
+        String a = json(api.post("/aitp/tasks", client, task("a")), 201).get("task_id").asText();
+        JsonNode b = json(api.post("/aitp/tasks", client, "{\"task_type\":\"b\",\"capability_required\":\"cap\","
+                + "\"depends_on\":[\"" + a + "\"]}"), 201);
+        assertThat(b.get("status").asText()).isEqualTo("BLOCKED");
+        String bId = b.get("task_id").asText();
+        assertThat(json(api.get("/aitp/tasks/" + bId, client), 200).at("/depends_on/0").asText()).isEqualTo(a);
+        assertThat(fields(json(api.post("/aitp/tasks", client, "{\"task_type\":\"c\",\"capability_required\":\"cap\","
+                + "\"depends_on\":[\"" + a + "\",\"" + UUID.randomUUID() + "\"]}"), 422))).containsExactly("depends_on[1]");
+        Auth stranger = Auth.bearer(jwt.issue("stranger-" + UUID.randomUUID(), List.of(Roles.CLIENT), 60));
+        json(api.post("/aitp/tasks", stranger, "{\"task_type\":\"c\",\"capability_required\":\"cap\","
+                + "\"depends_on\":[\"" + a + "\"]}"), 422);
+
+        json(api.post("/aitp/agents/" + A1 + "/claim", AGENT1, ""), 200);
+        json(api.post("/aitp/tasks/" + a + "/complete", AGENT1, "{}"), 200);
+        assertThat(json(api.get("/aitp/tasks/" + bId, client), 200).get("status").asText())
+                .as("unblocked with its dependency's completion").isIn("QUEUED", "ASSIGNED");
+
+        String d = json(api.post("/aitp/tasks", client, task("d")), 201).get("task_id").asText();
+        String e = json(api.post("/aitp/tasks", client, "{\"task_type\":\"e\",\"capability_required\":\"cap\","
+                + "\"depends_on\":[\"" + d + "\"]}"), 201).get("task_id").asText();
+        String f = json(api.post("/aitp/tasks", client, "{\"task_type\":\"f\",\"capability_required\":\"cap\","
+                + "\"depends_on\":[\"" + e + "\"]}"), 201).get("task_id").asText();
+        json(api.delete("/aitp/tasks/" + d + "?reason=no%20longer%20needed", client), 200);
+        JsonNode eNow = json(api.get("/aitp/tasks/" + e, client), 200);
+        assertThat(eNow.get("status").asText()).isEqualTo("CANCELLED");
+        assertThat(eNow.get("cancel_reason").asText()).contains(d, "CANCELLED");
+        assertThat(json(api.get("/aitp/tasks/" + f, client), 200).get("status").asText())
+                .as("and its own dependents in turn").isEqualTo("CANCELLED");
+        assertThat(fields(json(api.post("/aitp/tasks", client, "{\"task_type\":\"g\",\"capability_required\":\"cap\","
+                + "\"depends_on\":[\"" + d + "\"]}"), 422))).containsExactly("depends_on[0]");
+    }
+
     private void candidates(UUID agent, int capacity) {
         NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).atPriority(5)
                 .willReturn(okJson(candidateJson(agent, capacity))));
