@@ -208,6 +208,42 @@ public final class Platform implements AutoCloseable {
                 + logDir.resolve(service + ".log"));
     }
 
+    /**
+     * Starts one more instance of a service against the same database (replica tests); it is stopped
+     * with the platform. Returns its base URL.
+     */
+    public String startReplica(String service) {
+        int port = freePort();
+        Path jar = options.home().resolve(service).resolve("target").resolve(service + ".jar");
+        Map<String, String> env = new LinkedHashMap<>(serviceEnv());
+        env.put("SERVER_PORT", String.valueOf(port));
+        env.putAll(options.env());
+        String name = service + "-replica-" + port;
+        Process p = spawn(name, List.of(java(), "-XX:+UseSerialGC", "-Xmx512m", "-jar", jar.toString()), env,
+                logDir.resolve(name + ".log"));
+        agents.add(p);
+        String url = "http://localhost:" + port;
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException(name + " exited; see " + logDir.resolve(name + ".log"));
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(url + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return url;
+                }
+            } catch (IOException ignored) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(200);
+        }
+        throw new IllegalStateException(name + " not ready in time");
+    }
+
     /** Stops a service process (for failure tests); {@link #restart} brings it back on the same port. */
     public void stop(String service) {
         Process p = processes.get(service);

@@ -1,0 +1,112 @@
+package dev.ains.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.ains.client.Ains;
+import dev.ains.client.registry.model.AgentRegistration;
+import dev.ains.client.registry.model.AgentRegistered;
+import dev.ains.client.registry.model.Capability;
+import dev.ains.client.tasks.model.ClaimedTask;
+import dev.ains.client.tasks.model.Task;
+import dev.ains.client.tasks.model.TaskCompletion;
+import dev.ains.client.tasks.model.TaskRequest;
+import dev.ains.client.tasks.model.TaskStatus;
+import dev.ains.launcher.Platform;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two task-service instances on one database, with agents claiming from both: no task is handed to
+ * two agents, and every task is finished exactly once.
+ */
+class ReplicaSystemIT {
+    private static Platform platform;
+    private static String replica;
+
+    @BeforeAll
+    static void start() {
+        Path home = Path.of(System.getProperty("ains.home", "..")).toAbsolutePath().normalize();
+        platform = Platform.start(new Platform.Options(home, true, false, null, Map.of()));
+        replica = platform.startReplica("task-service");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void twoReplicasNeverHandOneTaskToTwoAgents() throws Exception {
+        List<String> taskServices = List.of(platform.url("task-service"), replica);
+        String token = platform.newClientToken("replicas");
+        Ains client = Ains.builder().registryUrl(platform.url("agent-registry")).token(token).build();
+        int agents = 4;
+        List<AgentRegistered> regs = new ArrayList<>();
+        for (int i = 0; i < agents; i++) {
+            regs.add(client.agents().registerAgent(new AgentRegistration().name("rep-" + i).maxConcurrency(3)
+                    .heartbeatIntervalSeconds(60).capabilities(List.of(new Capability().name("cap-replica")))));
+        }
+        Thread.sleep(600); // candidate cache
+
+        int total = 150;
+        List<UUID> submitted = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            Ains via = Ains.builder().tasksUrl(taskServices.get(i % 2)).token(token).build();
+            submitted.add(via.tasks().createTask(new TaskRequest().taskType("rep").capabilityRequired("cap-replica")
+                    .inputData(Map.of("n", i)), null).getTaskId());
+        }
+
+        Map<UUID, AtomicInteger> claims = new ConcurrentHashMap<>();
+        Set<UUID> completed = ConcurrentHashMap.newKeySet();
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < agents; i++) {
+            for (int replicaIndex = 0; replicaIndex < 2; replicaIndex++) {
+                AgentRegistered reg = regs.get(i);
+                Ains asAgent = Ains.builder().tasksUrl(taskServices.get(replicaIndex)).apiKey(reg.getApiKey()).build();
+                workers.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        while (completed.size() < total) {
+                            ClaimedTask c = asAgent.agentWork().claimTask(reg.getAgent().getAgentId(), 1);
+                            if (c == null || c.getTask() == null) {
+                                continue;
+                            }
+                            UUID id = c.getTask().getTaskId();
+                            claims.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                            asAgent.agentWork().completeTask(id, new TaskCompletion().result(Map.of("ok", true)));
+                            completed.add(id);
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> completed.size() >= total);
+        for (Thread w : workers) {
+            w.join(Duration.ofSeconds(5));
+        }
+
+        assertThat(claims).hasSize(total);
+        assertThat(claims.values()).allSatisfy(n -> assertThat(n.get()).as("claims of one task").isEqualTo(1));
+        Ains reader = Ains.builder().tasksUrl(replica).token(token).build();
+        for (UUID id : submitted) {
+            Task t = reader.tasks().getTask(id);
+            assertThat(t.getStatus()).isEqualTo(TaskStatus.COMPLETED);
+            assertThat(t.getAttempts()).hasSize(1);
+        }
+    }
+}
