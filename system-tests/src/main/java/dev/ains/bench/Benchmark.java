@@ -58,11 +58,13 @@ public final class Benchmark {
             b.warmUp();
             double s1 = b.submissions(1, 1500 * scale);
             double s32 = b.submissions(32, 8000 * scale);
+            double batched = b.batchSubmissions(8, 100, 100 * scale);
             double cc = b.claimComplete(8, 4000 * scale);
             long[] pickup = b.pickupLatency(8, 300 * scale);
             System.out.printf("%n%-48s %12s%n", "AINS benchmark (2 cores, everything over HTTP)", "result");
             System.out.printf("%-48s %10.0f/s%n", "task submissions, 1 client", s1);
             System.out.printf("%-48s %10.0f/s%n", "task submissions, 32 clients", s32);
+            System.out.printf("%-48s %10.0f/s%n", "tasks accepted in batches of 100, 8 clients", batched);
             System.out.printf("%-48s %10.0f/s%n", "claim + complete, 8 agents", cc);
             System.out.printf("%-48s %7d/%d/%d ms%n", "pickup latency p50/p95/p99 (idle agents)", pickup[0],
                     pickup[1], pickup[2]);
@@ -92,6 +94,30 @@ public final class Benchmark {
         });
         double rate = total / ((System.nanoTime() - t0) / 1e9);
         System.out.printf("  submissions: %d clients, %d tasks, %.0f/s, %d failed%n", clients, total, rate, failed.get());
+        return rate;
+    }
+
+    /** Batches of {@code size} tasks for a capability no agent holds. */
+    private double batchSubmissions(int clients, int size, int batches) throws Exception {
+        StringBuilder sb = new StringBuilder("{\"tasks\":[");
+        for (int i = 0; i < size; i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"task\":{\"task_type\":\"bench\",\"capability_required\":"
+                    + "\"bench-nobody\",\"input_data\":{\"n\":").append(i).append("}}}");
+        }
+        String body = sb.append("]}").toString();
+        AtomicInteger left = new AtomicInteger(batches);
+        AtomicInteger failed = new AtomicInteger();
+        long t0 = System.nanoTime();
+        runConcurrently(clients, () -> {
+            while (left.getAndDecrement() > 0) {
+                if (post("/aitp/tasks/batch", body, token, null).statusCode() != 201) {
+                    failed.incrementAndGet();
+                }
+            }
+        });
+        double rate = batches * (double) size / ((System.nanoTime() - t0) / 1e9);
+        System.out.printf("  batches: %d clients, %d batches of %d, %.0f tasks/s, %d failed%n", clients, batches, size,
+                rate, failed.get());
         return rate;
     }
 

@@ -58,6 +58,11 @@ public final class Check {
         return this;
     }
 
+    /** The errors so far, each field name prefixed (e.g. {@code tasks[3].}). */
+    public List<FieldError> errors(String prefix) {
+        return errors.stream().map(e -> new FieldError(prefix + e.field(), e.message())).toList();
+    }
+
     public boolean hasErrors() {
         return !errors.isEmpty();
     }

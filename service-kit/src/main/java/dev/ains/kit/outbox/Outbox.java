@@ -20,6 +20,9 @@ public final class Outbox {
     static final String INSERT = """
             INSERT INTO outbox (event_id, destination, event_type, occurred_at, payload)
             SELECT ?, d, ?, ?, ?::jsonb FROM unnest(string_to_array(?, ',')) AS d""";
+    static final String INSERT_MANY = """
+            INSERT INTO outbox (event_id, destination, event_type, occurred_at, payload)
+            SELECT gen_random_uuid(), ?, ?, now(), e FROM jsonb_array_elements(?::jsonb) AS e""";
     static final String CLAIM = """
             SELECT id, event_id, destination, event_type, occurred_at, payload::text AS payload, attempts
             FROM outbox WHERE next_attempt_at <= now()
@@ -40,6 +43,13 @@ public final class Outbox {
         tx.dml(INSERT, eventId, eventType, Timestamp.from(java.time.Instant.now()), Json.write(data),
                 String.join(",", destinations));
         return eventId;
+    }
+
+    /** Many events of one type for one destination with one statement (batches). */
+    public static void addAll(DbExecute tx, String destination, String eventType, List<?> payloads) {
+        if (!payloads.isEmpty()) {
+            tx.dml(INSERT_MANY, destination, eventType, Json.write(payloads));
+        }
     }
 
     static List<OutboxEvent> claim(DbExecute tx, int limit) {

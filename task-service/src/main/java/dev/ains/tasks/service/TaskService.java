@@ -57,30 +57,44 @@ public class TaskService {
     public record Created(TaskRecord task, boolean replayed, UUID taskId) {
     }
 
-    public Created create(Caller caller, NewTask n, String idempotencyKey) {
-        Check check = Check.of()
-                .required("task_type", n.taskType()).pattern("task_type", n.taskType(), NAME,
+    /** A validated submission, ready to insert. */
+    record Prepared(TaskStore.NewTask row, List<UUID> deps, String input) {
+    }
+
+    /** Checks one submission into {@code check} (field names relative to the task) and normalises it. */
+    Prepared prepare(Check check, Caller caller, NewTask n, UUID id) {
+        check.required("task_type", n.taskType()).pattern("task_type", n.taskType(), NAME,
                         "letters, digits and . _ : / - (at most 100)")
                 .required("capability_required", n.capability()).pattern("capability_required", n.capability(), NAME,
                         "letters, digits and . _ : / - (at most 100)")
                 .range("priority", n.priority(), 1, 10)
                 .range("timeout_seconds", n.timeoutSeconds(), 1, 86_400)
                 .range("max_retries", n.maxRetries(), 0, 20)
-                .rangeD("min_trust", n.minTrust(), 0, 1)
-                .maxLength("Idempotency-Key", idempotencyKey, 200);
+                .rangeD("min_trust", n.minTrust(), 0, 1);
         String input = Json.write(n.inputData() == null ? Json.MAPPER.createObjectNode() : n.inputData());
         check.that(input.getBytes(StandardCharsets.UTF_8).length <= settings.maxInputBytes(), "input_data",
                 "must be at most " + settings.maxInputBytes() + " bytes of JSON");
         Backoff retry = retryPolicy(check, n.retryPolicy());
         List<UUID> deps = n.dependsOn() == null ? List.of() : n.dependsOn().stream().distinct().toList();
         checkDependencies(check, caller, deps);
-        check.orThrow();
-        UUID id = UUID.randomUUID();
+        String type = n.taskType() == null ? "" : n.taskType();
         var row = new TaskStore.NewTask(id, n.taskType(), n.capability(), Json.tree(input),
                 n.priority() == null ? 5 : n.priority(),
-                n.timeoutSeconds() == null ? settings.timeoutSeconds(n.taskType()) : n.timeoutSeconds(),
-                n.maxRetries() == null ? settings.maxRetries(n.taskType()) : n.maxRetries(),
+                n.timeoutSeconds() == null ? settings.timeoutSeconds(type) : n.timeoutSeconds(),
+                n.maxRetries() == null ? settings.maxRetries(type) : n.maxRetries(),
                 n.minTrust() == null ? 0 : n.minTrust(), caller.id(), retry);
+        return new Prepared(row, deps, input);
+    }
+
+    public Created create(Caller caller, NewTask n, String idempotencyKey) {
+        UUID id = UUID.randomUUID();
+        Check check = Check.of().maxLength("Idempotency-Key", idempotencyKey, 200);
+        Prepared prepared = prepare(check, caller, n, id);
+        check.orThrow();
+        var row = prepared.row();
+        List<UUID> deps = prepared.deps();
+        String input = prepared.input();
+        Backoff retry = row.retry();
         String requestHash = idempotencyKey == null ? null : Secrets.hash(Json.write(row.taskType()) + "|"
                 + row.capability() + "|" + input + "|" + row.priority() + "|" + row.timeoutSeconds() + "|"
                 + row.maxRetries() + "|" + row.minTrust() + "|" + retry + "|" + deps);

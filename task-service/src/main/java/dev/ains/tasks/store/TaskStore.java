@@ -145,6 +145,81 @@ public class TaskStore {
         return tx.namedQuery("claim-task", agentId).findFirst().map(TaskStore::task);
     }
 
+    /** One task of a batch as the bulk insert takes it. */
+    public record BatchRow(UUID taskId, String taskType, String capability, JsonNode inputData, int priority,
+                           int timeoutSeconds, int maxRetries, double minTrust, String status, String createdBy,
+                           String retryStrategy, long retryBaseMs, long retryCapMs, double retryJitter, UUID batchId,
+                           int batchIndex, String batchKey) {
+    }
+
+    public void insertBatch(DbExecute tx, UUID batchId, String createdBy, List<BatchRow> rows,
+                            List<Map<String, UUID>> dependencies) {
+        tx.namedInsert("insert-batch", batchId, createdBy, rows.size());
+        List<Map<String, Object>> json = new ArrayList<>();
+        for (BatchRow r : rows) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("task_id", r.taskId());
+            m.put("task_type", r.taskType());
+            m.put("capability", r.capability());
+            m.put("input_data", r.inputData());
+            m.put("priority", r.priority());
+            m.put("timeout_seconds", r.timeoutSeconds());
+            m.put("max_retries", r.maxRetries());
+            m.put("min_trust", r.minTrust());
+            m.put("status", r.status());
+            m.put("created_by", r.createdBy());
+            m.put("retry_strategy", r.retryStrategy());
+            m.put("retry_base_ms", r.retryBaseMs());
+            m.put("retry_cap_ms", r.retryCapMs());
+            m.put("retry_jitter", r.retryJitter());
+            m.put("batch_id", r.batchId());
+            m.put("batch_index", r.batchIndex());
+            m.put("batch_key", r.batchKey());
+            json.add(m);
+        }
+        tx.namedInsert("insert-tasks-bulk", Json.write(json));
+        if (!dependencies.isEmpty()) {
+            tx.namedInsert("insert-dependencies-bulk", Json.write(dependencies));
+        }
+    }
+
+    public record BatchInfo(UUID batchId, String createdBy, int size, OffsetDateTime createdAt) {
+    }
+
+    public Optional<BatchInfo> batch(UUID batchId) {
+        return db().namedGet("select-batch", batchId).map(r -> new BatchInfo(Rows.uuid(r, "batch_id"),
+                Rows.string(r, "created_by"), r.column("size").getInt(), Rows.time(r, "created_at")));
+    }
+
+    public Map<String, Integer> batchCounts(DbExecute exec, UUID batchId) {
+        Map<String, Integer> m = new java.util.TreeMap<>();
+        exec.namedQuery("batch-counts", batchId).forEach(r -> m.put(Rows.string(r, "status"),
+                (int) r.column("n").getLong()));
+        return m;
+    }
+
+    public record BatchResultRow(UUID taskId, String key, String status, JsonNode result, String error) {
+    }
+
+    public List<BatchResultRow> batchResults(UUID batchId) {
+        return db().namedQuery("batch-results", batchId).map(r -> new BatchResultRow(Rows.uuid(r, "task_id"),
+                Rows.string(r, "batch_key"), Rows.string(r, "status"), Json.tree(Rows.string(r, "result_json")),
+                Rows.string(r, "error"))).toList();
+    }
+
+    public List<UUID> batchUnfinished(DbExecute tx, UUID batchId) {
+        return tx.namedQuery("batch-unfinished", batchId).map(r -> Rows.uuid(r, "task_id")).toList();
+    }
+
+    public record StatusRow(UUID taskId, String status, String createdBy, UUID assignedAgentId) {
+    }
+
+    public List<StatusRow> statuses(List<UUID> ids) {
+        return db().namedQuery("tasks-status", String.join(",", ids.stream().map(UUID::toString).toList()))
+                .map(r -> new StatusRow(Rows.uuid(r, "task_id"), Rows.string(r, "status"), Rows.string(r, "created_by"),
+                        Rows.uuid(r, "assigned_agent_id"))).toList();
+    }
+
     public record DependencyState(UUID taskId, TaskState status, String createdBy) {
     }
 

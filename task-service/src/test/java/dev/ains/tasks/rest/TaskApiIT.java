@@ -423,6 +423,65 @@ class TaskApiIT {
                 + "\"depends_on\":[\"" + d + "\"]}"), 422))).containsExactly("depends_on[0]");
     }
 
+    @Test
+    void batchesAreAcceptedTrackedAndCancelledTogether() {
+        candidates(A1, 1);
+        String batch = "{\"tasks\":[{\"key\":\"a\",\"task\":" + task("first") + "},"
+                + "{\"key\":\"b\",\"depends_on_keys\":[\"a\"],\"task\":" + task("second") + "},"
+                + "{\"task\":" + task("third") + "}]}";
+        JsonNode created = json(api.post("/aitp/tasks/batch", client, batch), 201);
+        String batchId = created.get("batch_id").asText();
+        assertThat(created.get("accepted")).hasSize(3);
+        assertThat(created.get("rejected")).isEmpty();
+        assertThat(created.at("/accepted/1/status").asText()).isEqualTo("BLOCKED");
+
+        JsonNode status = json(api.get("/aitp/tasks/batch/" + batchId, client), 200);
+        assertThat(status.get("total").asInt()).isEqualTo(3);
+        assertThat(status.get("done").asBoolean()).isFalse();
+        String ids = created.get("accepted").findValuesAsText("task_id").stream()
+                .reduce((x, y) -> x + "," + y).orElseThrow();
+        JsonNode adHoc = json(api.get("/aitp/tasks/batch/status?taskids=" + ids + "," + UUID.randomUUID(), client), 200);
+        assertThat(adHoc.get("items")).hasSize(3);
+        assertThat(adHoc.get("missing")).hasSize(1);
+        json(api.get("/aitp/tasks/batch/status?taskids=nope", client), 422);
+        JsonNode results = json(api.get("/aitp/tasks/batch/" + batchId + "/results", client), 200);
+        assertThat(results.get("items").findValuesAsText("key")).containsExactly("a", "b");
+
+        JsonNode cancelled = json(api.delete("/aitp/tasks/batch/" + batchId, client), 200);
+        assertThat(cancelled.get("done").asBoolean()).isTrue();
+        assertThat(cancelled.at("/by_status/CANCELLED").asInt()).isEqualTo(3);
+        Auth stranger = Auth.bearer(jwt.issue("stranger-" + UUID.randomUUID(), List.of(Roles.CLIENT), 60));
+        json(api.get("/aitp/tasks/batch/" + batchId, stranger), 404);
+    }
+
+    @Test
+    void badBatchesAreRejectedAsTheirOptionsSay() {
+        candidates(A1, 1);
+        String bad = "{\"task_type\":\"x\",\"capability_required\":\"cap\",\"priority\":11}";
+        StringBuilder big = new StringBuilder("{\"tasks\":[");
+        for (int i = 0; i < 101; i++) {
+            big.append(i == 0 ? "" : ",").append("{\"task\":").append(task("t")).append('}');
+        }
+        assertThat(fields(json(api.post("/aitp/tasks/batch", client, big.append("]}").toString()), 422)))
+                .containsExactly("tasks");
+
+        String mixed = "{\"tasks\":[{\"task\":" + task("ok") + "},{\"task\":" + bad + "},{\"task\":" + bad + "},"
+                + "{\"task\":" + task("ok2") + "}]";
+        assertThat(fields(json(api.post("/aitp/tasks/batch", client, mixed + "}"), 422)))
+                .as("atomic: nothing is accepted").containsExactly("tasks[1].task.priority", "tasks[2].task.priority");
+        assertThat(fields(json(api.post("/aitp/tasks/batch", client, mixed + ",\"fail_fast\":true,\"atomic\":false}"),
+                422))).as("fail fast: the first invalid task").containsExactly("tasks[1].task.priority");
+        JsonNode partial = json(api.post("/aitp/tasks/batch", client, mixed + ",\"atomic\":false}"), 201);
+        assertThat(partial.get("accepted").findValuesAsText("index")).containsExactly("0", "3");
+        assertThat(partial.get("rejected").findValuesAsText("index")).containsExactly("1", "2");
+
+        String cycle = "{\"tasks\":[{\"key\":\"a\",\"depends_on_keys\":[\"b\"],\"task\":" + task("a") + "},"
+                + "{\"key\":\"b\",\"depends_on_keys\":[\"a\"],\"task\":" + task("b") + "},"
+                + "{\"key\":\"c\",\"depends_on_keys\":[\"nobody\"],\"task\":" + task("c") + "}]}";
+        assertThat(fields(json(api.post("/aitp/tasks/batch", client, cycle), 422))).containsExactlyInAnyOrder(
+                "tasks[0].depends_on_keys", "tasks[1].depends_on_keys", "tasks[2].depends_on_keys[0]");
+    }
+
     private void candidates(UUID agent, int capacity) {
         NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).atPriority(5)
                 .willReturn(okJson(candidateJson(agent, capacity))));
