@@ -294,12 +294,27 @@ public final class Platform implements AutoCloseable {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A free port below Linux's ephemeral range (32768+), never the same twice in this JVM: a port from
+     * the ephemeral range can be taken by any outgoing connection between our check and the service's
+     * bind, and two services on one port would have one of them answer for the other.
+     */
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        java.util.Random random = new java.util.Random();
+        for (int i = 0; i < 200; i++) {
+            int port = 20000 + random.nextInt(12000);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(port)) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free port found between 20000 and 32000");
     }
 
     private static String random(int bytes) {
