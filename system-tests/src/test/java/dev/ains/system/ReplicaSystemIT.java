@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two task-service instances on one database, with agents claiming from both: no task is handed to
- * two agents, and every task is finished exactly once.
+ * two agents, every task is finished exactly once, and a schedule both replicas see fires each tick once.
  */
 class ReplicaSystemIT {
     private static Platform platform;
@@ -49,6 +49,31 @@ class ReplicaSystemIT {
         }
     }
 
+    /** A schedule every second, for a capability no agent holds (its tasks wait, to be counted). */
+    private static UUID createSchedule(String url, String token) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/aitp/tasks/schedule"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"cron\":\"* * * * * *\",\"task\":"
+                        + "{\"task_type\":\"rep-scheduled\",\"capability_required\":\"cap-nobody-has\"}}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return UUID.fromString(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body())
+                .get("schedule_id").asText());
+    }
+
+    /** Disables the schedule and counts the tasks it submitted. */
+    private static long countScheduled(String url, String token, UUID schedule) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/aitp/tasks/schedule/" + schedule))
+                .header("Authorization", "Bearer " + token).DELETE().build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url
+                        + "/aitp/tasks?task_type=rep-scheduled&limit=200")).header("Authorization", "Bearer " + token)
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("items").size();
+    }
+
     @Test
     void twoReplicasNeverHandOneTaskToTwoAgents() throws Exception {
         List<String> taskServices = List.of(platform.url("task-service"), replica);
@@ -61,6 +86,10 @@ class ReplicaSystemIT {
                     .heartbeatIntervalSeconds(60).capabilities(List.of(new Capability().name("cap-replica")))));
         }
         Thread.sleep(600); // candidate cache
+
+        // a schedule ticking every second, which both replicas' schedulers see
+        java.time.OffsetDateTime scheduleFrom = java.time.OffsetDateTime.now();
+        UUID schedule = createSchedule(taskServices.get(0), token);
 
         int total = 150;
         List<UUID> submitted = new ArrayList<>();
@@ -99,6 +128,11 @@ class ReplicaSystemIT {
         for (Thread w : workers) {
             w.join(Duration.ofSeconds(5));
         }
+
+        // every tick fired once: never more tasks than ticks that came due
+        long scheduled = countScheduled(taskServices.get(1), token, schedule);
+        long ticks = java.time.Duration.between(scheduleFrom, java.time.OffsetDateTime.now()).toSeconds() + 1;
+        assertThat(scheduled).as("scheduled tasks").isPositive().isLessThanOrEqualTo(ticks);
 
         assertThat(claims).hasSize(total);
         assertThat(claims.values()).allSatisfy(n -> assertThat(n.get()).as("claims of one task").isEqualTo(1));

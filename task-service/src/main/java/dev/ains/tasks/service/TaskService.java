@@ -138,6 +138,22 @@ public class TaskService {
         return created;
     }
 
+    /**
+     * Submits a task inside the caller's transaction (a schedule's tick): checked like any submission,
+     * inserted with its event, routed at once when an agent is free.
+     */
+    public TaskRecord submitInTx(io.helidon.dbclient.DbExecute tx, Caller caller, NewTask n) {
+        Check check = Check.of();
+        Prepared p = prepare(check, caller, n, UUID.randomUUID());
+        check.orThrow();
+        TaskRecord t = store.insert(tx, p.row());
+        TaskEvents.analytics(tx, "task.created", t, TaskState.QUEUED, null, null, null, null);
+        metrics.created(t.taskType());
+        var queued = new TaskStore.QueuedTask(t.taskId(), t.taskType(), t.capability(), t.minTrust(), t.priority(),
+                t.createdBy(), t.createdAt());
+        return router.route(tx, queued, true).orElse(t);
+    }
+
     /** Dependencies must exist, be the caller's to see, and still be able to complete. */
     private void checkDependencies(Check check, Caller caller, List<UUID> deps) {
         if (deps.isEmpty()) {

@@ -482,6 +482,43 @@ class TaskApiIT {
                 "tasks[0].depends_on_keys", "tasks[1].depends_on_keys", "tasks[2].depends_on_keys[0]");
     }
 
+    @Test
+    void schedulesFireOnTheirCronAndCanBeChangedAndDeleted() {
+        candidates(A1, 50);
+        String type = "sched-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(fields(json(api.post("/aitp/tasks/schedule", client,
+                "{\"cron\":\"61 * * * *\",\"task\":" + task(type) + "}"), 422))).containsExactly("cron");
+        assertThat(fields(json(api.post("/aitp/tasks/schedule", client,
+                "{\"cron\":\"* * * * *\",\"time_zone\":\"Mars/Olympus\",\"task\":" + task(type) + "}"), 422)))
+                .containsExactly("time_zone");
+        assertThat(fields(json(api.post("/aitp/tasks/schedule", client, "{\"cron\":\"* * * * *\",\"task\":"
+                + "{\"task_type\":\"x\",\"capability_required\":\"cap\",\"priority\":11}}"), 422)))
+                .containsExactly("task.priority");
+
+        JsonNode s = json(api.post("/aitp/tasks/schedule", client, "{\"name\":\"every 2 s\",\"cron\":\"*/2 * * * * *\","
+                + "\"time_zone\":\"Europe/Paris\",\"task\":" + task(type) + "}"), 201);
+        String id = s.get("schedule_id").asText();
+        assertThat(s.get("next_fire_times")).hasSize(5);
+        java.time.OffsetDateTime first = java.time.OffsetDateTime.parse(s.at("/next_fire_times/0").asText());
+        java.time.OffsetDateTime second = java.time.OffsetDateTime.parse(s.at("/next_fire_times/1").asText());
+        assertThat(java.time.Duration.between(first, second)).isEqualTo(java.time.Duration.ofSeconds(2));
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(json(api.get("/aitp/tasks/schedule/" + id, client), 200).get("fire_count").asLong())
+                        .isGreaterThanOrEqualTo(2));
+        JsonNode fired = json(api.get("/aitp/tasks?task_type=" + type, client), 200);
+        assertThat(fired.get("items").size()).isGreaterThanOrEqualTo(2);
+        assertThat(fired.at("/items/0/assigned_agent_id").asText()).isEqualTo(A1.toString());
+
+        JsonNode off = json(api.call("/aitp/tasks/schedule/" + id, client).put(jakarta.ws.rs.client.Entity.json(
+                "{\"cron\":\"*/2 * * * * *\",\"enabled\":false,\"task\":" + task(type) + "}")), 200);
+        assertThat(off.has("next_fire_at")).isFalse();
+        assertThat(off.get("fire_count").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(json(api.get("/aitp/tasks/schedule", client), 200).get("items")).hasSize(1);
+        assertThat(api.delete("/aitp/tasks/schedule/" + id, client).getStatus()).isEqualTo(204);
+        json(api.get("/aitp/tasks/schedule/" + id, client), 404);
+    }
+
     private void candidates(UUID agent, int capacity) {
         NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).atPriority(5)
                 .willReturn(okJson(candidateJson(agent, capacity))));
