@@ -12,7 +12,6 @@ import dev.ains.tasks.api.model.RetryPolicy;
 import dev.ains.tasks.api.model.RoutingDecision;
 import dev.ains.tasks.api.model.Task;
 import dev.ains.tasks.api.model.TaskStatus;
-import dev.ains.tasks.service.TaskService;
 import dev.ains.tasks.store.AttemptRecord;
 import dev.ains.tasks.store.TaskRecord;
 import dev.ains.tasks.store.TaskStore;
@@ -40,11 +39,6 @@ final class ApiMapper {
         out.setAttempts(null);
         out.setDependsOn(null);
         return out;
-    }
-
-    static TaskService.RetryPolicy retryPolicy(RetryPolicy p) {
-        return p == null ? null : new TaskService.RetryPolicy(p.getStrategy() == null ? null : p.getStrategy().toString(),
-                p.getBaseDelayMs(), p.getMaxDelayMs(), p.getJitter());
     }
 
     static Task task(TaskRecord t, List<AttemptRecord> attempts) {

@@ -22,7 +22,9 @@ import dev.ains.tasks.api.model.TaskStatus;
 import dev.ains.tasks.api.model.TaskStatusEntry;
 import dev.ains.tasks.api.model.TaskStatusList;
 import dev.ains.tasks.service.BatchService;
+import dev.ains.tasks.service.TaskRequests;
 import dev.ains.tasks.service.TaskService;
+import dev.ains.tasks.service.TemplateService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Context;
@@ -34,6 +36,8 @@ import jakarta.ws.rs.core.SecurityContext;
 public class BatchesResource implements BatchesApi {
     @Inject
     BatchService batches;
+    @Inject
+    TemplateService templates;
     @Context
     SecurityContext security;
 
@@ -42,8 +46,12 @@ public class BatchesResource implements BatchesApi {
         if (body == null || body.getTasks() == null) {
             throw ApiProblem.invalid("tasks", "is required");
         }
-        List<BatchService.Item> items = body.getTasks().stream().map(BatchesResource::item).toList();
-        var created = batches.create(Caller.of(security), items, !Boolean.FALSE.equals(body.getAtomic()),
+        Caller caller = Caller.of(security);
+        List<BatchService.Item> items = new java.util.ArrayList<>();
+        for (int i = 0; i < body.getTasks().size(); i++) {
+            items.add(item(caller, body.getTasks().get(i), "tasks[" + i + "].task.template_id"));
+        }
+        var created = batches.create(caller, items, !Boolean.FALSE.equals(body.getAtomic()),
                 Boolean.TRUE.equals(body.getFailFast()));
         return Response.status(201).entity(new BatchCreated().batchId(created.batchId())
                 .accepted(created.accepted().stream().map(a -> new BatchAccepted().index(a.index()).key(a.key())
@@ -54,14 +62,13 @@ public class BatchesResource implements BatchesApi {
                 .build();
     }
 
-    private static BatchService.Item item(BatchItem i) {
+    private BatchService.Item item(Caller caller, BatchItem i, String templateField) {
         if (i == null) {
             return new BatchService.Item(null, null, null);
         }
         TaskRequest t = i.getTask();
-        TaskService.NewTask task = t == null ? null : new TaskService.NewTask(t.getTaskType(), t.getCapabilityRequired(),
-                ApiMapper.node(t.getInputData()), t.getPriority(), t.getTimeoutSeconds(), t.getMaxRetries(),
-                t.getMinTrust(), ApiMapper.retryPolicy(t.getRetryPolicy()), t.getDependsOn());
+        TaskService.NewTask task = t == null ? null : TaskRequests.fromJson(
+                templates.resolve(caller, dev.ains.kit.json.Json.MAPPER.valueToTree(t), templateField));
         return new BatchService.Item(i.getKey(), i.getDependsOnKeys(), task);
     }
 

@@ -29,12 +29,15 @@ import jakarta.ws.rs.core.SecurityContext;
 public class SchedulesResource implements SchedulesApi {
     @Inject
     ScheduleService schedules;
+    @Inject
+    dev.ains.tasks.service.TemplateService templates;
     @Context
     SecurityContext security;
 
     @Override
     public Response createSchedule(ScheduleRequest body) {
-        ScheduleRecord s = schedules.create(Caller.of(security), definition(body));
+        Caller caller = Caller.of(security);
+        ScheduleRecord s = schedules.create(caller, definition(caller, body));
         return Response.created(URI.create("/aitp/tasks/schedule/" + s.scheduleId())).entity(schedule(s)).build();
     }
 
@@ -53,7 +56,8 @@ public class SchedulesResource implements SchedulesApi {
 
     @Override
     public Response updateSchedule(UUID scheduleId, ScheduleRequest body) {
-        return Response.ok(schedule(schedules.update(Caller.of(security), scheduleId, definition(body)))).build();
+        Caller caller = Caller.of(security);
+        return Response.ok(schedule(schedules.update(caller, scheduleId, definition(caller, body)))).build();
     }
 
     @Override
@@ -62,12 +66,15 @@ public class SchedulesResource implements SchedulesApi {
         return Response.noContent().build();
     }
 
-    private static ScheduleService.Definition definition(ScheduleRequest b) {
+    /** The schedule keeps its own copy of the task: a template is applied now, not at every tick. */
+    private ScheduleService.Definition definition(Caller caller, ScheduleRequest b) {
         if (b == null) {
             throw ApiProblem.invalid("body", "is required");
         }
         return new ScheduleService.Definition(b.getName(), b.getCron(), b.getTimeZone(),
-                b.getTask() == null ? null : Json.MAPPER.valueToTree(b.getTask()), b.getEnabled(), b.getStartAt(),
+                b.getTask() == null ? null
+                        : templates.resolve(caller, Json.MAPPER.valueToTree(b.getTask()), "task.template_id"),
+                b.getEnabled(), b.getStartAt(),
                 b.getEndAt(), b.getMisfirePolicy() == null ? null : b.getMisfirePolicy().toString());
     }
 

@@ -18,7 +18,9 @@ import dev.ains.tasks.api.model.RoutingDecisionList;
 import dev.ains.tasks.api.model.TaskPage;
 import dev.ains.tasks.api.model.TaskRequest;
 import dev.ains.tasks.api.model.TaskStatus;
+import dev.ains.tasks.service.TaskRequests;
 import dev.ains.tasks.service.TaskService;
+import dev.ains.tasks.service.TemplateService;
 import dev.ains.tasks.store.TaskRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,6 +33,8 @@ import jakarta.ws.rs.core.SecurityContext;
 public class TasksResource implements TasksApi {
     @Inject
     TaskService tasks;
+    @Inject
+    TemplateService templates;
     @Context
     SecurityContext security;
 
@@ -39,10 +43,9 @@ public class TasksResource implements TasksApi {
         if (body == null) {
             throw ApiProblem.invalid("body", "is required");
         }
-        var created = tasks.create(Caller.of(security), new TaskService.NewTask(body.getTaskType(),
-                body.getCapabilityRequired(), ApiMapper.node(body.getInputData()), body.getPriority(),
-                body.getTimeoutSeconds(), body.getMaxRetries(), body.getMinTrust(),
-                ApiMapper.retryPolicy(body.getRetryPolicy()), body.getDependsOn()), idempotencyKey);
+        Caller caller = Caller.of(security);
+        var request = templates.resolve(caller, dev.ains.kit.json.Json.MAPPER.valueToTree(body), "template_id");
+        var created = tasks.create(caller, TaskRequests.fromJson(request), idempotencyKey);
         return Response.created(URI.create("/aitp/tasks/" + created.task().taskId()))
                 .header("Idempotent-Replayed", created.replayed() ? "true" : null)
                 .entity(ApiMapper.task(created.task())).build();

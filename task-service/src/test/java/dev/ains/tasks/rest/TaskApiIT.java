@@ -519,6 +519,33 @@ class TaskApiIT {
         json(api.get("/aitp/tasks/schedule/" + id, client), 404);
     }
 
+    @Test
+    void templatesGiveTasksTheirDefaults() {
+        candidates(A1, 10);
+        assertThat(fields(json(api.post("/aitp/templates", client, "{\"name\":\"t\",\"task\":"
+                + "{\"task_type\":\"x\",\"capability_required\":\"cap\",\"priority\":0}}"), 422)))
+                .containsExactly("task.priority");
+        JsonNode tpl = json(api.post("/aitp/templates", client, "{\"name\":\"summaries\",\"task\":"
+                + "{\"task_type\":\"summarize\",\"capability_required\":\"cap\",\"priority\":8,"
+                + "\"input_data\":{\"lang\":\"en\"}}}"), 201);
+        String id = tpl.get("template_id").asText();
+
+        JsonNode t = json(api.post("/aitp/tasks", client, "{\"template_id\":\"" + id + "\",\"priority\":3}"), 201);
+        assertThat(t.get("task_type").asText()).isEqualTo("summarize");
+        assertThat(t.get("priority").asInt()).as("overridden").isEqualTo(3);
+        assertThat(t.at("/input_data/lang").asText()).as("from the template").isEqualTo("en");
+        assertThat(fields(json(api.post("/aitp/tasks", client, "{\"template_id\":\"" + UUID.randomUUID() + "\"}"),
+                422))).containsExactly("template_id");
+        JsonNode s = json(api.post("/aitp/tasks/schedule", client, "{\"cron\":\"0 0 1 1 *\",\"task\":"
+                + "{\"template_id\":\"" + id + "\"}}"), 201);
+        assertThat(s.at("/task/task_type").asText()).isEqualTo("summarize");
+        api.delete("/aitp/tasks/schedule/" + s.get("schedule_id").asText(), client).close();
+
+        assertThat(json(api.get("/aitp/templates", client), 200).get("items")).hasSize(1);
+        assertThat(api.delete("/aitp/templates/" + id, client).getStatus()).isEqualTo(204);
+        json(api.get("/aitp/templates/" + id, client), 404);
+    }
+
     private void candidates(UUID agent, int capacity) {
         NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).atPriority(5)
                 .willReturn(okJson(candidateJson(agent, capacity))));
