@@ -182,13 +182,16 @@ public final class Platform implements AutoCloseable {
     }
 
     private void awaitReady(String service, Duration max) {
+        awaitReady(service, processes.get(service), url(service), max);
+    }
+
+    private void awaitReady(String name, Process p, String url, Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
-        URI health = URI.create(url(service) + "/health/ready");
+        URI health = URI.create(url + "/health/ready");
         while (System.nanoTime() < deadline) {
-            Process p = processes.get(service);
             if (!p.isAlive()) {
-                throw new IllegalStateException(service + " exited with " + p.exitValue() + "; see "
-                        + logDir.resolve(service + ".log"));
+                throw new IllegalStateException(name + " exited with " + p.exitValue() + "; see "
+                        + logDir.resolve(name + ".log"));
             }
             try {
                 var r = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
@@ -204,8 +207,8 @@ public final class Platform implements AutoCloseable {
             }
             sleep(200);
         }
-        throw new IllegalStateException(service + " not ready within " + max.toSeconds() + " s; see "
-                + logDir.resolve(service + ".log"));
+        throw new IllegalStateException(name + " not ready within " + max.toSeconds() + " s; see "
+                + logDir.resolve(name + ".log"));
     }
 
     /**
@@ -223,25 +226,8 @@ public final class Platform implements AutoCloseable {
                 logDir.resolve(name + ".log"));
         agents.add(p);
         String url = "http://localhost:" + port;
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException(name + " exited; see " + logDir.resolve(name + ".log"));
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(url + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return url;
-                }
-            } catch (IOException ignored) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            sleep(200);
-        }
-        throw new IllegalStateException(name + " not ready in time");
+        awaitReady(name, p, url, Duration.ofSeconds(120));
+        return url;
     }
 
     /** Stops a service process (for failure tests); {@link #restart} brings it back on the same port. */

@@ -59,13 +59,18 @@ public final class Benchmark {
             double s1 = b.submissions(1, 1500 * scale);
             double s32 = b.submissions(32, 8000 * scale);
             double batched = b.batchSubmissions(8, 100, 100 * scale);
-            double cc = b.claimComplete(8, 4000 * scale);
+            double cc = b.claimComplete("bench-work", 8, 4000 * scale);
+            double cc32 = b.claimComplete("bench-work-32", 32, 4000 * scale);
+            long[] retry = b.retryLatency(8, 200 * scale);
             long[] pickup = b.pickupLatency(8, 300 * scale);
             System.out.printf("%n%-48s %12s%n", "AINS benchmark (2 cores, everything over HTTP)", "result");
             System.out.printf("%-48s %10.0f/s%n", "task submissions, 1 client", s1);
             System.out.printf("%-48s %10.0f/s%n", "task submissions, 32 clients", s32);
             System.out.printf("%-48s %10.0f/s%n", "tasks accepted in batches of 100, 8 clients", batched);
             System.out.printf("%-48s %10.0f/s%n", "claim + complete, 8 agents", cc);
+            System.out.printf("%-48s %10.0f/s%n", "claim + complete, 32 agents", cc32);
+            System.out.printf("%-48s %7d/%d/%d ms%n", "submit → fail → retry → done p50/p95/p99", retry[0],
+                    retry[1], retry[2]);
             System.out.printf("%-48s %7d/%d/%d ms%n", "pickup latency p50/p95/p99 (idle agents)", pickup[0],
                     pickup[1], pickup[2]);
         }
@@ -121,9 +126,9 @@ public final class Benchmark {
         return rate;
     }
 
-    private double claimComplete(int agents, int total) throws Exception {
-        List<String[]> creds = register(agents, "bench-work", 1000);
-        String body = "{\"task_type\":\"bench\",\"capability_required\":\"bench-work\"}";
+    private double claimComplete(String capability, int agents, int total) throws Exception {
+        List<String[]> creds = register(agents, capability, 1000);
+        String body = "{\"task_type\":\"bench\",\"capability_required\":\"" + capability + "\"}";
         AtomicInteger left = new AtomicInteger(total);
         runConcurrently(32, () -> {
             while (left.getAndDecrement() > 0) {
@@ -149,6 +154,53 @@ public final class Benchmark {
         double rate = total / ((System.nanoTime() - t0) / 1e9);
         System.out.printf("  claim+complete: %d agents, %d tasks, %.0f/s%n", agents, total, rate);
         return rate;
+    }
+
+    /**
+     * End to end through one retry: each task fails on its first attempt (retryable, no back-off) and
+     * completes on its second; measured from submission to the completing call's answer.
+     */
+    private long[] retryLatency(int agents, int total) throws Exception {
+        List<String[]> creds = register(agents, "bench-retry", 100);
+        Map<String, Long> submitted = new ConcurrentHashMap<>();
+        Map<String, Boolean> failedOnce = new ConcurrentHashMap<>();
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch all = new CountDownLatch(total);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        for (String[] c : creds) {
+            pool.submit(() -> {
+                while (all.getCount() > 0) {
+                    HttpResponse<String> r = post("/aitp/agents/" + c[0] + "/claim?wait_seconds=5", "", null, c[1]);
+                    if (r.statusCode() != 200) {
+                        continue;
+                    }
+                    String id = JSON.readTree(r.body()).at("/task/task_id").asText();
+                    if (failedOnce.putIfAbsent(id, true) == null) {
+                        post("/aitp/tasks/" + id + "/fail", "{\"error\":\"first try\",\"retryable\":true}", null, c[1]);
+                    } else {
+                        post("/aitp/tasks/" + id + "/complete", "{}", null, c[1]);
+                        latencies.add(System.nanoTime() - waitFor(submitted, id));
+                        all.countDown();
+                    }
+                }
+                return null;
+            });
+        }
+        String body = "{\"task_type\":\"bench\",\"capability_required\":\"bench-retry\",\"max_retries\":1,"
+                + "\"retry_policy\":{\"strategy\":\"fixed\",\"base_delay_ms\":0,\"jitter\":0}}";
+        for (int i = 0; i < total; i++) {
+            long t = System.nanoTime();
+            HttpResponse<String> r = post("/aitp/tasks", body, token, null);
+            submitted.put(JSON.readTree(r.body()).get("task_id").asText(), t);
+            Thread.sleep(20);
+        }
+        all.await();
+        pool.shutdownNow();
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        long[] p = {pct(sorted, 0.50), pct(sorted, 0.95), pct(sorted, 0.99)};
+        System.out.printf("  through one retry: %d tasks: p50 %d ms, p95 %d ms, p99 %d ms%n", total, p[0], p[1], p[2]);
+        return p;
     }
 
     private long[] pickupLatency(int agents, int total) throws Exception {
