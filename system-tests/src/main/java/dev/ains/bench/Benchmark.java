@@ -188,17 +188,10 @@ public final class Benchmark {
         }
         String body = "{\"task_type\":\"bench\",\"capability_required\":\"bench-retry\",\"max_retries\":1,"
                 + "\"retry_policy\":{\"strategy\":\"fixed\",\"base_delay_ms\":0,\"jitter\":0}}";
-        for (int i = 0; i < total; i++) {
-            long t = System.nanoTime();
-            HttpResponse<String> r = post("/aitp/tasks", body, token, null);
-            submitted.put(JSON.readTree(r.body()).get("task_id").asText(), t);
-            Thread.sleep(20);
-        }
+        submitPaced(body, total, submitted);
         all.await();
         pool.shutdownNow();
-        List<Long> sorted = new ArrayList<>(latencies);
-        Collections.sort(sorted);
-        long[] p = {pct(sorted, 0.50), pct(sorted, 0.95), pct(sorted, 0.99)};
+        long[] p = percentiles(latencies);
         System.out.printf("  through one retry: %d tasks: p50 %d ms, p95 %d ms, p99 %d ms%n", total, p[0], p[1], p[2]);
         return p;
     }
@@ -228,20 +221,30 @@ public final class Benchmark {
         }
         Thread.sleep(1000); // every agent is waiting
         String body = "{\"task_type\":\"bench\",\"capability_required\":\"bench-latency\"}";
+        submitPaced(body, total, submitted);
+        all.await();
+        pool.shutdownNow();
+        long[] p = percentiles(latencies);
+        System.out.printf("  pickup: %d tasks, one every 20 ms, %d idle agents: p50 %d ms, p95 %d ms, p99 %d ms%n", total,
+                agents, p[0], p[1], p[2]);
+        return p;
+    }
+
+    /** Submits {@code total} tasks one every 20 ms, noting when each was sent. */
+    private void submitPaced(String body, int total, Map<String, Long> submitted) throws Exception {
         for (int i = 0; i < total; i++) {
             long t = System.nanoTime();
             HttpResponse<String> r = post("/aitp/tasks", body, token, null);
             submitted.put(JSON.readTree(r.body()).get("task_id").asText(), t);
             Thread.sleep(20);
         }
-        all.await();
-        pool.shutdownNow();
+    }
+
+    /** p50, p95 and p99 in milliseconds of latencies in nanoseconds. */
+    private static long[] percentiles(List<Long> latencies) {
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        long[] p = {pct(sorted, 0.50), pct(sorted, 0.95), pct(sorted, 0.99)};
-        System.out.printf("  pickup: %d tasks, one every 20 ms, %d idle agents: p50 %d ms, p95 %d ms, p99 %d ms%n", total,
-                agents, p[0], p[1], p[2]);
-        return p;
+        return new long[]{pct(sorted, 0.50), pct(sorted, 0.95), pct(sorted, 0.99)};
     }
 
     private static Long waitFor(Map<String, Long> submitted, String id) throws InterruptedException {
