@@ -166,26 +166,15 @@ public final class Benchmark {
         Map<String, Boolean> failedOnce = new ConcurrentHashMap<>();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch all = new CountDownLatch(total);
-        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-        for (String[] c : creds) {
-            pool.submit(() -> {
-                while (all.getCount() > 0) {
-                    HttpResponse<String> r = post("/aitp/agents/" + c[0] + "/claim?wait_seconds=5", "", null, c[1]);
-                    if (r.statusCode() != 200) {
-                        continue;
-                    }
-                    String id = JSON.readTree(r.body()).at("/task/task_id").asText();
-                    if (failedOnce.putIfAbsent(id, true) == null) {
-                        post("/aitp/tasks/" + id + "/fail", "{\"error\":\"first try\",\"retryable\":true}", null, c[1]);
-                    } else {
-                        post("/aitp/tasks/" + id + "/complete", "{}", null, c[1]);
-                        latencies.add(System.nanoTime() - waitFor(submitted, id));
-                        all.countDown();
-                    }
-                }
-                return null;
-            });
-        }
+        ExecutorService pool = agentsClaiming(creds, all, (c, id, claimedAt) -> {
+            if (failedOnce.putIfAbsent(id, true) == null) {
+                post("/aitp/tasks/" + id + "/fail", "{\"error\":\"first try\",\"retryable\":true}", null, c[1]);
+            } else {
+                post("/aitp/tasks/" + id + "/complete", "{}", null, c[1]);
+                latencies.add(System.nanoTime() - waitFor(submitted, id));
+                all.countDown();
+            }
+        });
         String body = "{\"task_type\":\"bench\",\"capability_required\":\"bench-retry\",\"max_retries\":1,"
                 + "\"retry_policy\":{\"strategy\":\"fixed\",\"base_delay_ms\":0,\"jitter\":0}}";
         submitPaced(body, total, submitted);
@@ -201,24 +190,11 @@ public final class Benchmark {
         Map<String, Long> submitted = new ConcurrentHashMap<>();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch all = new CountDownLatch(total);
-        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-        for (String[] c : creds) {
-            pool.submit(() -> {
-                while (all.getCount() > 0) {
-                    HttpResponse<String> r = post("/aitp/agents/" + c[0] + "/claim?wait_seconds=5", "", null, c[1]);
-                    long now = System.nanoTime();
-                    if (r.statusCode() != 200) {
-                        continue;
-                    }
-                    String id = JSON.readTree(r.body()).at("/task/task_id").asText();
-                    Long t = waitFor(submitted, id);
-                    latencies.add(now - t);
-                    post("/aitp/tasks/" + id + "/complete", "{}", null, c[1]);
-                    all.countDown();
-                }
-                return null;
-            });
-        }
+        ExecutorService pool = agentsClaiming(creds, all, (c, id, claimedAt) -> {
+            latencies.add(claimedAt - waitFor(submitted, id));
+            post("/aitp/tasks/" + id + "/complete", "{}", null, c[1]);
+            all.countDown();
+        });
         Thread.sleep(1000); // every agent is waiting
         String body = "{\"task_type\":\"bench\",\"capability_required\":\"bench-latency\"}";
         submitPaced(body, total, submitted);
@@ -228,6 +204,28 @@ public final class Benchmark {
         System.out.printf("  pickup: %d tasks, one every 20 ms, %d idle agents: p50 %d ms, p95 %d ms, p99 %d ms%n", total,
                 agents, p[0], p[1], p[2]);
         return p;
+    }
+
+    interface ClaimHandler {
+        void handle(String[] agent, String taskId, long claimedAtNanos) throws Exception;
+    }
+
+    /** Each agent long-polls for tasks until {@code all} reaches zero and hands each claimed task on. */
+    private ExecutorService agentsClaiming(List<String[]> creds, CountDownLatch all, ClaimHandler handler) {
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        for (String[] c : creds) {
+            pool.submit(() -> {
+                while (all.getCount() > 0) {
+                    HttpResponse<String> r = post("/aitp/agents/" + c[0] + "/claim?wait_seconds=5", "", null, c[1]);
+                    long claimedAt = System.nanoTime();
+                    if (r.statusCode() == 200) {
+                        handler.handle(c, JSON.readTree(r.body()).at("/task/task_id").asText(), claimedAt);
+                    }
+                }
+                return null;
+            });
+        }
+        return pool;
     }
 
     /** Submits {@code total} tasks one every 20 ms, noting when each was sent. */
