@@ -20,7 +20,7 @@ import dev.ains.client.tasks.model.TaskStatus;
 /**
  * One entry point to the platform for a client or an agent: the generated APIs of every service,
  * configured with base URLs and credentials, plus what the generated code cannot do alone (waiting
- * for a task to finish).
+ * for a task to finish, following live events). {@link WebhookVerifier} checks webhook signatures.
  *
  * <pre>{@code
  * Ains ains = Ains.builder().token(jwt).build();               // local defaults: ports 8080-8083
@@ -91,6 +91,42 @@ public final class Ains {
             Thread.sleep(pauseMs);
             pauseMs = Math.min(500, pauseMs * 2);
         }
+    }
+
+    /**
+     * Follows the caller's task events live (Server-Sent Events). Filters may be null; {@code types} is
+     * comma-separated. Resumes after {@code lastEventId} when given, and after every reconnect.
+     */
+    public EventStream streamEvents(UUID taskId, UUID batchId, String types, String lastEventId,
+                                    Consumer<EventStream.Event> handler, Consumer<Throwable> onError) {
+        StringBuilder q = new StringBuilder();
+        if (taskId != null) {
+            q.append("&task_id=").append(taskId);
+        }
+        if (batchId != null) {
+            q.append("&batch_id=").append(batchId);
+        }
+        if (types != null) {
+            q.append("&types=").append(java.net.URLEncoder.encode(types, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String uri = b.tasksUrl + "/aitp/events" + (q.isEmpty() ? "" : "?" + q.substring(1));
+        return new EventStream(streamClient(), java.net.URI.create(uri), this::authenticate, lastEventId, handler,
+                onError);
+    }
+
+    /** An agent's live assignments and cancellations (Server-Sent Events); needs the agent's API key. */
+    public EventStream streamAgentEvents(UUID agentId, String lastEventId, Consumer<EventStream.Event> handler,
+                                         Consumer<Throwable> onError) {
+        return new EventStream(streamClient(), java.net.URI.create(b.tasksUrl + "/aitp/agents/" + agentId + "/events"),
+                this::authenticate, lastEventId, handler, onError);
+    }
+
+    private static java.net.http.HttpClient streamClient() {
+        return java.net.http.HttpClient.newBuilder().connectTimeout(EventStream.connectTimeout()).build();
+    }
+
+    public dev.ains.client.tasks.api.WebhooksApi webhooks() {
+        return new dev.ains.client.tasks.api.WebhooksApi(tasksClient());
     }
 
     private dev.ains.client.tasks.ApiClient tasksClient() {

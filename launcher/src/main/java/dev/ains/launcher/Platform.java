@@ -115,6 +115,8 @@ public final class Platform implements AutoCloseable {
         env.put("ANALYTICS_SERVICE_MP_REST_URL", url("analytics-service"));
         env.put("TASK_SERVICE_MP_REST_URL", url("task-service"));
         env.put("ECONOMIC_SERVICE_MP_REST_URL", url("economic-service"));
+        // webhook receivers on this machine (WireMock, a local test receiver) are allowed locally only
+        env.put("AINS_WEBHOOKS_ALLOW_LOOPBACK", "true");
         return env;
     }
 

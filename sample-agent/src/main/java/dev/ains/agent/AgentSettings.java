@@ -7,7 +7,8 @@ import java.util.Map;
 /** The sample agent's settings, all from environment variables (sample-agent/README.md). */
 record AgentSettings(String registryUrl, String tasksUrl, String token, String clientId, String clientSecret,
                      String name, List<String> capabilities, int maxConcurrency, int heartbeatSeconds,
-                     double failureRate, boolean failRetryable, String agentId, String apiKey) {
+                     double failureRate, boolean failRetryable, String agentId, String apiKey,
+                     boolean eventStream) {
 
     static AgentSettings from(Map<String, String> env) {
         return new AgentSettings(
@@ -24,6 +25,7 @@ record AgentSettings(String registryUrl, String tasksUrl, String token, String c
                 Double.parseDouble(env.getOrDefault("AINS_FAILURE_RATE", "0")),
                 Boolean.parseBoolean(env.getOrDefault("AINS_FAIL_RETRYABLE", "true")),
                 env.get("AINS_AGENT_ID"),
-                env.get("AINS_API_KEY"));
+                env.get("AINS_API_KEY"),
+                Boolean.parseBoolean(env.getOrDefault("AINS_EVENT_STREAM", "true")));
     }
 }

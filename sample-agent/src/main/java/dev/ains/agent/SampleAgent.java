@@ -5,12 +5,14 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.ains.client.Ains;
+import dev.ains.client.EventStream;
 import dev.ains.client.registry.model.AgentRegistration;
 import dev.ains.client.registry.model.Capability;
 import dev.ains.client.registry.model.ClientRegistration;
@@ -22,9 +24,10 @@ import dev.ains.client.tasks.model.TaskFailure;
 
 /**
  * A runnable agent built on the client SDK: registers (or reuses AINS_AGENT_ID/AINS_API_KEY),
- * heartbeats every AINS_HEARTBEAT_SECONDS, and runs AINS_MAX_CONCURRENCY workers that long-poll for
- * tasks, run the mocked {@link Handlers} and report the outcome. AINS_FAILURE_RATE makes that share of
- * tasks fail on purpose.
+ * heartbeats every AINS_HEARTBEAT_SECONDS, and runs AINS_MAX_CONCURRENCY workers that claim tasks, run
+ * the mocked {@link Handlers} and report the outcome. AINS_FAILURE_RATE makes that share of tasks fail on
+ * purpose. Workers claim as soon as the agent's event stream announces an assignment; while the stream
+ * is down (or AINS_EVENT_STREAM=false) they long-poll the claim endpoint instead.
  */
 public final class SampleAgent {
     private static final Logger LOG = Logger.getLogger(SampleAgent.class.getName());
@@ -33,6 +36,9 @@ public final class SampleAgent {
     private final UUID agentId;
     private final Ains asAgent;
     private volatile boolean running = true;
+    /** One permit per assignment the event stream announced and no worker has claimed yet. */
+    private final Semaphore assigned = new Semaphore(0);
+    private EventStream stream;
 
     private SampleAgent(AgentSettings settings, UUID agentId, String apiKey) {
         this.settings = settings;
@@ -81,6 +87,10 @@ public final class SampleAgent {
     }
 
     void run() throws InterruptedException {
+        if (settings.eventStream()) {
+            stream = asAgent.streamAgentEvents(agentId, null, this::onEvent,
+                    e -> LOG.fine(() -> "event stream down, long-polling until it is back: " + e.getMessage()));
+        }
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
         heartbeat.scheduleAtFixedRate(this::heartbeat, 0, settings.heartbeatSeconds(), TimeUnit.SECONDS);
         Thread[] workers = new Thread[settings.maxConcurrency()];
@@ -92,6 +102,27 @@ public final class SampleAgent {
             w.join();
         }
         heartbeat.shutdownNow();
+        if (stream != null) {
+            stream.close();
+        }
+    }
+
+    private void onEvent(EventStream.Event e) {
+        if ("task.assigned".equals(e.type())) {
+            assigned.release();
+        } else if ("task.cancelled".equals(e.type())) {
+            LOG.info(() -> "cancelled by its client: " + e.data());
+        }
+    }
+
+    /** The next task for this agent, or null: right after an announced assignment, or by long-polling. */
+    private ClaimedTask next() throws Exception {
+        if (stream != null && stream.connected()) {
+            // without an announcement, claim anyway every few seconds: a safety net, not the usual path
+            assigned.tryAcquire(5, TimeUnit.SECONDS);
+            return asAgent.agentWork().claimTask(agentId, 0);
+        }
+        return asAgent.agentWork().claimTask(agentId, 20);
     }
 
     private void heartbeat() {
@@ -105,7 +136,7 @@ public final class SampleAgent {
     private void work() {
         while (running) {
             try {
-                ClaimedTask claimed = asAgent.agentWork().claimTask(agentId, 20);
+                ClaimedTask claimed = next();
                 if (claimed == null || claimed.getTask() == null) {
                     continue;
                 }

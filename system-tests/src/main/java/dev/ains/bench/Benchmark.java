@@ -1,11 +1,13 @@
 package dev.ains.bench;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,11 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.ains.launcher.Platform;
 
 /**
@@ -63,6 +67,7 @@ public final class Benchmark {
             double cc32 = b.claimComplete("bench-work-32", 32, 4000 * scale);
             long[] retry = b.retryLatency(8, 200 * scale);
             long[] pickup = b.pickupLatency(8, 300 * scale);
+            long[] hooks = b.webhookLatency(300 * scale);
             System.out.printf("%n%-48s %12s%n", "AINS benchmark (2 cores, everything over HTTP)", "result");
             System.out.printf("%-48s %10.0f/s%n", "task submissions, 1 client", s1);
             System.out.printf("%-48s %10.0f/s%n", "task submissions, 32 clients", s32);
@@ -73,6 +78,8 @@ public final class Benchmark {
                     retry[1], retry[2]);
             System.out.printf("%-48s %7d/%d/%d ms%n", "pickup latency p50/p95/p99 (idle agents)", pickup[0],
                     pickup[1], pickup[2]);
+            System.out.printf("%-48s %7d/%d/%d ms%n", "webhook event → first attempt p50/p95/p99", hooks[0],
+                    hooks[1], hooks[2]);
         }
     }
 
@@ -203,6 +210,47 @@ public final class Benchmark {
         long[] p = percentiles(latencies);
         System.out.printf("  pickup: %d tasks, one every 20 ms, %d idle agents: p50 %d ms, p95 %d ms, p99 %d ms%n", total,
                 agents, p[0], p[1], p[2]);
+        return p;
+    }
+
+    /**
+     * Event-to-first-attempt latency of webhooks: a receiver on loopback subscribed to task.created,
+     * tasks submitted one every 20 ms; each latency is the receiver's arrival time less the event's
+     * timestamp (the moment task-service wrote it, same machine clock).
+     */
+    private long[] webhookLatency(int total) throws Exception {
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch all = new CountDownLatch(total);
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        receiver.createContext("/hook", exchange -> {
+            Instant arrived = Instant.now();
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            Instant at = Instant.parse(JSON.readTree(body).get("timestamp").asText());
+            latencies.add(Duration.between(at, arrived).toNanos());
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+            all.countDown();
+        });
+        receiver.start();
+        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        HttpResponse<String> created = post("/aitp/webhooks",
+                "{\"url\":\"" + url + "\",\"events\":[\"task.created\"]}", token, null);
+        String hookId = JSON.readTree(created.body()).get("webhook_id").asText();
+        try {
+            submitPaced("{\"task_type\":\"bench\",\"capability_required\":\"bench-hooks-nobody\"}", total,
+                    new ConcurrentHashMap<>());
+            if (!all.await(60, TimeUnit.SECONDS)) {
+                System.err.println("  webhooks: only " + (total - all.getCount()) + " of " + total + " arrived");
+            }
+        } finally {
+            HTTP.send(HttpRequest.newBuilder(URI.create(platform.url("task-service") + "/aitp/webhooks/" + hookId))
+                    .header("Authorization", "Bearer " + token).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            receiver.stop(0);
+        }
+        long[] p = percentiles(latencies);
+        System.out.printf("  webhooks: %d events, one every 20 ms: event → first attempt p50 %d ms, p95 %d ms, p99 %d ms%n",
+                total, p[0], p[1], p[2]);
         return p;
     }
 

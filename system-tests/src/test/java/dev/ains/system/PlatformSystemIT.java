@@ -17,18 +17,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.ains.client.Ains;
+import dev.ains.client.WebhookVerifier;
 import dev.ains.client.registry.model.AgentRegistration;
 import dev.ains.client.registry.model.AgentRegistered;
 import dev.ains.client.registry.model.AgentStatus;
 import dev.ains.client.registry.model.Capability;
 import dev.ains.client.tasks.model.Attempt;
 import dev.ains.client.tasks.model.ClaimedTask;
+import dev.ains.client.tasks.model.DeliveryStatus;
 import dev.ains.client.tasks.model.RoutingDecision;
 import dev.ains.client.tasks.model.Task;
 import dev.ains.client.tasks.model.TaskCompletion;
 import dev.ains.client.tasks.model.TaskFailure;
 import dev.ains.client.tasks.model.TaskRequest;
 import dev.ains.client.tasks.model.TaskStatus;
+import dev.ains.client.tasks.model.Webhook;
+import dev.ains.client.tasks.model.WebhookRequest;
 import dev.ains.launcher.Platform;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +57,8 @@ class PlatformSystemIT {
                 "AINS_REGISTRY_OFFLINE_CHECK_MS", "300",
                 "AINS_TASKS_LIVENESS_CHECK_MS", "300",
                 "AINS_OUTBOX_POLL_MS", "100",
-                "AINS_TASKS_RETRY_BASE_MS", "200")));
+                "AINS_TASKS_RETRY_BASE_MS", "200",
+                "AINS_WEBHOOKS_RETRY_SCHEDULE", "0s,1s,1s,1s,1s,1s,1s,1s")));
         token = platform.newClientToken("system-tests");
         client = sdk().token(token).build();
     }
@@ -138,6 +143,8 @@ class PlatformSystemIT {
 
     @Test
     void agentThatStopsHeartbeatingGoesOfflineAndItsTaskIsRerouted() throws Exception {
+        Receiver receiver = new Receiver();
+        client.webhooks().createWebhook(new WebhookRequest().url(receiver.url()).events(List.of("agent.offline")));
         AgentRegistered fragile = register("fragile", List.of("cap-fragile"), 1, 1);
         Ains asFragile = sdk().apiKey(fragile.getApiKey()).build();
         UUID fragileId = fragile.getAgent().getAgentId();
@@ -163,6 +170,41 @@ class PlatformSystemIT {
         var late = org.junit.jupiter.api.Assertions.assertThrows(dev.ains.client.tasks.ApiException.class,
                 () -> asFragile.agentWork().completeTask(t.getTaskId(), new TaskCompletion()));
         assertThat(late.getCode()).isEqualTo(409);
+        // the registry's agent.offline reached the owner's webhook through task-service
+        await().atMost(WAIT).untilAsserted(() -> assertThat(receiver.received()).anySatisfy(r ->
+                assertThat(r.body()).contains("\"agent.offline\"").contains(fragileId.toString())));
+        receiver.close();
+    }
+
+    @Test
+    void webhookDeliveriesPendingWhenTaskServiceStopsAreDeliveredAfterItRestarts() throws Exception {
+        try (Receiver receiver = new Receiver()) {
+            receiver.answer(503); // the receiver is down
+            Webhook hook = client.webhooks().createWebhook(new WebhookRequest().url(receiver.url())
+                    .events(List.of("task.created")));
+            List<UUID> tasks = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                tasks.add(client.tasks().createTask(task("echo", "cap-nobody-has"), null).getTaskId());
+            }
+            await().atMost(WAIT).untilAsserted(() -> assertThat(receiver.received().stream()
+                    .map(Receiver.Received::webhookId).distinct()).hasSize(5));
+
+            platform.stop("task-service");
+            receiver.answer(200);
+            platform.restart("task-service");
+
+            await().atMost(WAIT).untilAsserted(() -> assertThat(client.webhooks()
+                    .listDeliveries(hook.getWebhookId(), 50, null, DeliveryStatus.SUCCEEDED).getItems()).hasSize(5));
+            WebhookVerifier verifier = new WebhookVerifier(List.of(hook.getSecret()));
+            List<Receiver.Received> accepted = receiver.received().stream().filter(r -> r.answered() == 200).toList();
+            assertThat(accepted).hasSize(5);
+            for (Receiver.Received r : accepted) {
+                verifier.verify(Map.of("webhook-id", List.of(r.webhookId()), "webhook-timestamp",
+                        List.of(r.timestamp()), "webhook-signature", List.of(r.signature())), r.body());
+                assertThat(tasks.stream().anyMatch(t -> r.body().contains(t.toString()))).isTrue();
+            }
+            assertThat(accepted.stream().map(Receiver.Received::webhookId).distinct()).hasSize(5);
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.logging.Logger;
 
 import dev.ains.kit.jobs.BackgroundJobs;
+import dev.ains.kit.outbox.OutboxRelay;
 import dev.ains.registry.store.RegistryStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -13,7 +14,8 @@ import jakarta.inject.Inject;
 
 /**
  * Marks agents OFFLINE once they miss {@code missed-intervals} heartbeats, and refreshes the agent
- * gauges. One conditional UPDATE per pass, so several registry replicas can run it at once.
+ * gauges. The change writes an agent.offline event to the outbox (for task-service's webhooks and streams)
+ * in the same statement. One conditional UPDATE per pass, so several registry replicas can run it at once.
  */
 @ApplicationScoped
 public class LivenessMonitor {
@@ -27,6 +29,8 @@ public class LivenessMonitor {
     RegistryMetrics metrics;
     @Inject
     BackgroundJobs jobs;
+    @Inject
+    OutboxRelay relay;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         metrics.register();
@@ -40,6 +44,9 @@ public class LivenessMonitor {
         for (UUID id : gone) {
             metrics.statusChanged("OFFLINE");
             LOG.info(() -> "agent " + id + " went OFFLINE after " + settings.missedIntervals() + " missed heartbeats");
+        }
+        if (!gone.isEmpty()) {
+            relay.wake(); // agent.offline events were written with the change
         }
         return gone;
     }

@@ -53,6 +53,15 @@ public final class Json {
         }
     }
 
+    /** Reads another service's or another version's JSON: unknown fields are skipped. */
+    public static <T> T readLenient(String json, Class<T> type) {
+        try {
+            return LENIENT.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot read " + type.getSimpleName(), e);
+        }
+    }
+
     public static Object toPlain(Object value) {
         return value == null ? null : MAPPER.convertValue(value, Object.class);
     }

@@ -22,7 +22,9 @@ public final class Outbox {
             SELECT ?, d, ?, ?, ?::jsonb FROM unnest(string_to_array(?, ',')) AS d""";
     static final String INSERT_MANY = """
             INSERT INTO outbox (event_id, destination, event_type, occurred_at, payload)
-            SELECT gen_random_uuid(), ?, ?, now(), e FROM jsonb_array_elements(?::jsonb) AS e""";
+            SELECT x.id, d, ?, now(), x.e
+            FROM (SELECT gen_random_uuid() AS id, e FROM jsonb_array_elements(?::jsonb) AS e) AS x
+            CROSS JOIN unnest(string_to_array(?, ',')) AS d""";
     static final String CLAIM = """
             SELECT id, event_id, destination, event_type, occurred_at, payload::text AS payload, attempts
             FROM outbox WHERE next_attempt_at <= now()
@@ -45,10 +47,17 @@ public final class Outbox {
         return eventId;
     }
 
-    /** Many events of one type for one destination with one statement (batches). */
-    public static void addAll(DbExecute tx, String destination, String eventType, List<?> payloads) {
+    /** Adds an event that already has an id and a time (one relayed from another service). */
+    public static void add(DbExecute tx, Collection<String> destinations, UUID eventId, String eventType,
+                           OffsetDateTime occurredAt, Object data) {
+        tx.dml(INSERT, eventId, eventType, Timestamp.from(occurredAt.toInstant()), Json.write(data),
+                String.join(",", destinations));
+    }
+
+    /** Many events of one type, each to every destination (one event id each), with one statement. */
+    public static void addAll(DbExecute tx, Collection<String> destinations, String eventType, List<?> payloads) {
         if (!payloads.isEmpty()) {
-            tx.dml(INSERT_MANY, destination, eventType, Json.write(payloads));
+            tx.dml(INSERT_MANY, eventType, Json.write(payloads), String.join(",", destinations));
         }
     }
 

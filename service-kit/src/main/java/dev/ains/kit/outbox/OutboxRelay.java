@@ -1,6 +1,8 @@
 package dev.ains.kit.outbox;
 
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,36 +94,57 @@ public class OutboxRelay {
 
     /** One pass: claim a batch, deliver per destination, delete what arrived. Returns rows handled. */
     public int relayOnce() {
-        return database.inTransaction(tx -> {
+        List<LocalOutboxSink> committed = new ArrayList<>();
+        int n = database.inTransaction(tx -> {
             List<OutboxEvent> batch = Outbox.claim(tx, batchSize);
             if (batch.isEmpty()) {
                 return 0;
             }
             Map<String, List<OutboxEvent>> byDestination = batch.stream()
                     .collect(Collectors.groupingBy(OutboxEvent::destination, LinkedHashMap::new, Collectors.toList()));
-            for (var entry : byDestination.entrySet()) {
-                List<OutboxEvent> events = entry.getValue();
-                OutboxSink sink = sinkFor(entry.getKey());
+            // remote sinks first: a local sink may take locks, which should be held only until the commit
+            List<String> order = byDestination.keySet().stream()
+                    .sorted(Comparator.comparing(d -> sinkFor(d) instanceof LocalOutboxSink)).toList();
+            for (String destination : order) {
+                List<OutboxEvent> events = byDestination.get(destination);
+                OutboxSink sink = sinkFor(destination);
+                boolean local = sink instanceof LocalOutboxSink;
                 try {
                     if (sink == null) {
-                        throw new IllegalStateException("no sink for destination " + entry.getKey());
+                        throw new IllegalStateException("no sink for destination " + destination);
                     }
-                    sink.deliver(events);
+                    if (local) {
+                        // a failed statement would abort the whole transaction; the savepoint keeps the
+                        // other destinations' progress and lets the postponement below be written
+                        tx.dml("SAVEPOINT local_sink");
+                        try {
+                            ((LocalOutboxSink) sink).deliver(tx, events);
+                        } catch (RuntimeException e) {
+                            tx.dml("ROLLBACK TO SAVEPOINT local_sink");
+                            throw e;
+                        }
+                        committed.add((LocalOutboxSink) sink);
+                    } else {
+                        sink.deliver(events);
+                    }
                     tx.dml(Outbox.DELETE, Outbox.ids(events));
-                    metrics.counter("ains_outbox_delivered_total", new Tag("destination", entry.getKey()))
+                    metrics.counter("ains_outbox_delivered_total", new Tag("destination", destination))
                             .inc(events.size());
                 } catch (RuntimeException e) {
+                    committed.remove(sink);
                     int attempts = events.stream().mapToInt(OutboxEvent::attempts).max().orElse(0) + 1;
                     long delay = Math.min(maxBackoffSeconds, 1L << Math.min(attempts - 1, 16));
                     tx.dml(Outbox.POSTPONE, String.valueOf(e.getMessage()), (double) delay, Outbox.ids(events));
-                    metrics.counter("ains_outbox_delivery_failures_total", new Tag("destination", entry.getKey()))
+                    metrics.counter("ains_outbox_delivery_failures_total", new Tag("destination", destination))
                             .inc();
-                    LOG.warning(() -> "delivery of " + events.size() + " events to " + entry.getKey()
+                    LOG.warning(() -> "delivery of " + events.size() + " events to " + destination
                             + " failed (attempt " + attempts + "), next try in " + delay + " s: " + e.getMessage());
                 }
             }
             return batch.size();
         });
+        committed.forEach(LocalOutboxSink::afterCommit);
+        return n;
     }
 
     private OutboxSink sinkFor(String destination) {

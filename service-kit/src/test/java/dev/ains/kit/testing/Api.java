@@ -62,6 +62,10 @@ public final class Api {
         return call(path, auth).post(Entity.entity(body, MediaType.APPLICATION_JSON_TYPE));
     }
 
+    public Response put(String path, Auth auth, String body) {
+        return call(path, auth).put(Entity.entity(body, MediaType.APPLICATION_JSON_TYPE));
+    }
+
     public Response get(String path, Auth auth) {
         return call(path, auth).get();
     }

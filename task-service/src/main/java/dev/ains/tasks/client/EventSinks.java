@@ -12,10 +12,15 @@ import dev.ains.tasks.client.registry.model.TaskOutcome;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Where task-service's outbox goes: outcomes to the registry (trust), every task event to analytics. */
+/**
+ * Where task-service's outbox goes: outcomes to the registry (trust), every task event to analytics (which
+ * ignores fields meant for webhook subscribers, such as the result), and subscribable events to the journal.
+ */
 public final class EventSinks {
     public static final String REGISTRY = "registry";
     public static final String ANALYTICS = "analytics";
+    /** The event journal (webhooks and live streams), written in-process by {@code EventJournal}. */
+    public static final String EVENTS = "events";
 
     private EventSinks() {
     }
@@ -52,7 +57,7 @@ public final class EventSinks {
         @Override
         public void deliver(List<OutboxEvent> events) {
             List<TaskEvent> batch = events.stream()
-                    .map(e -> Json.read(e.payload(), TaskEvent.class).eventId(e.eventId()).eventType(e.eventType())
+                    .map(e -> Json.readLenient(e.payload(), TaskEvent.class).eventId(e.eventId()).eventType(e.eventType())
                             .occurredAt(e.occurredAt()))
                     .toList();
             analytics.ingest(new EventBatch().events(batch));

@@ -96,7 +96,7 @@ public class AgentWorkService {
             requireClaimed(t);
             TaskState.require(taskId, t.status(), TaskState.RUNNING);
             store.markRunning(tx, taskId, t.attemptCount());
-            TaskEvents.analytics(tx, "task.started", t, TaskState.RUNNING, t.assignedAgentId(), t.attemptCount(),
+            TaskEvents.publish(tx, "task.started", t, TaskState.RUNNING, t.assignedAgentId(), t.attemptCount(),
                     null, null);
             return store.find(tx, taskId).orElseThrow();
         });
@@ -122,8 +122,7 @@ public class AgentWorkService {
             store.markCompleted(tx, taskId, result, ms);
             store.endAttempt(tx, taskId, t.attemptCount(), "SUCCEEDED", null, null, null);
             TaskEvents.outcome(tx, t, t.assignedAgentId(), "SUCCEEDED", ms);
-            TaskEvents.analytics(tx, "task.completed", t, TaskState.COMPLETED, t.assignedAgentId(), t.attemptCount(),
-                    ms, null);
+            TaskEvents.completed(tx, t, t.assignedAgentId(), t.attemptCount(), ms, result);
             metrics.completed(t.taskType());
             lifecycle.unblockDependents(tx, t);
             TaskRecord tt = t;

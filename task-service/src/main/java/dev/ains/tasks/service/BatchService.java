@@ -20,6 +20,7 @@ import dev.ains.kit.outbox.OutboxRelay;
 import dev.ains.kit.security.Caller;
 import dev.ains.tasks.client.EventSinks;
 import dev.ains.tasks.lifecycle.TaskState;
+import dev.ains.tasks.store.EventStore;
 import dev.ains.tasks.store.TaskRecord;
 import dev.ains.tasks.store.TaskStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +33,7 @@ import jakarta.inject.Inject;
  */
 @ApplicationScoped
 public class BatchService {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(BatchService.class.getName());
     public static final int MAX_TASKS = 100;
 
     @Inject
@@ -48,6 +50,8 @@ public class BatchService {
     Dispatcher dispatcher;
     @Inject
     OutboxRelay relay;
+    @Inject
+    EventStore events;
 
     public record Item(String key, List<String> dependsOnKeys, TaskService.NewTask task) {
     }
@@ -211,6 +215,7 @@ public class BatchService {
                     item.key()));
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("task_id", r.taskId());
+            e.put("batch_id", batchId);
             e.put("task_type", r.taskType());
             e.put("capability", r.capability());
             e.put("priority", r.priority());
@@ -222,7 +227,7 @@ public class BatchService {
         }
         database.inTransactionRun(tx -> {
             store.insertBatch(tx, batchId, caller.id(), rows, dependencies);
-            Outbox.addAll(tx, EventSinks.ANALYTICS, "task.created", events);
+            Outbox.addAll(tx, List.of(EventSinks.ANALYTICS, EventSinks.EVENTS), "task.created", events);
             // a dependency on an earlier task that has already completed does not block
             store.unblockReady(tx, null);
         });
@@ -236,6 +241,31 @@ public class BatchService {
 
     public record Status(UUID batchId, int total, Map<String, Integer> byStatus, boolean done,
                          OffsetDateTime createdAt) {
+    }
+
+    /**
+     * Records batch.completed for each batch whose tasks have all reached a final state. A sweep rather
+     * than a check at each task's end: two tasks finishing at once could each see the other unfinished.
+     * Each batch is announced once, by whichever replica marks it first.
+     */
+    public int announceCompleted() {
+        int n = database.inTransaction(tx -> {
+            List<EventStore.FinishedBatch> finished = events.completeBatches(tx);
+            for (EventStore.FinishedBatch b : finished) {
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("batch_id", b.batchId());
+                data.put("status", "COMPLETED");
+                data.put("created_by", b.createdBy());
+                data.put("counts", store.batchCounts(tx, b.batchId()));
+                Outbox.add(tx, List.of(EventSinks.EVENTS), "batch.completed", data);
+                LOG.fine(() -> "batch " + b.batchId() + " of " + b.createdBy() + " completed");
+            }
+            return finished.size();
+        });
+        if (n > 0) {
+            relay.wake();
+        }
+        return n;
     }
 
     public Status status(Caller caller, UUID batchId) {

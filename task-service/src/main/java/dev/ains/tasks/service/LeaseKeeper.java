@@ -12,6 +12,7 @@ import dev.ains.kit.outbox.OutboxRelay;
 import dev.ains.tasks.client.RegistryGateway;
 import dev.ains.tasks.lifecycle.TaskState;
 import dev.ains.tasks.store.TaskRecord;
+import dev.ains.tasks.store.EventStore;
 import dev.ains.tasks.store.TaskStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -22,7 +23,8 @@ import jakarta.inject.Inject;
  * Takes tasks back: retries whose back-off is over return to the queue; a held task whose lease ran out
  * (not claimed within the claim timeout, or running past its {@code timeout_seconds}) or whose agent
  * went offline ends its attempt and follows its retry policy. Each task is re-checked under its row
- * lock, so replicas running the same job never handle one task twice.
+ * lock, so replicas running the same job never handle one task twice. It also schedules the other
+ * periodic sweeps of task-service: dependencies, batch completion, journal pruning.
  */
 @ApplicationScoped
 public class LeaseKeeper {
@@ -48,6 +50,12 @@ public class LeaseKeeper {
     TaskMetrics metrics;
     @Inject
     BackgroundJobs jobs;
+    @Inject
+    BatchService batches;
+    @Inject
+    EventStore events;
+    @Inject
+    WebhookSettings webhookSettings;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         metrics.registerGauges();
@@ -56,6 +64,8 @@ public class LeaseKeeper {
         jobs.every("agent-liveness", settings.livenessCheckMs(), this::reclaimFromOfflineAgents);
         jobs.every("queue-gauges", 2000, () -> metrics.queueDepth(store.queueDepth()));
         jobs.every("dependencies", settings.leaseCheckMs(), this::settleDependencies);
+        jobs.every("batch-completion", settings.leaseCheckMs(), batches::announceCompleted);
+        jobs.every("event-journal-pruning", 600_000, () -> events.prune(webhookSettings.journalRetentionHours()));
     }
 
     public int requeueDue() {
@@ -63,7 +73,7 @@ public class LeaseKeeper {
             List<TaskStore.QueuedTask> due = store.requeueDue(tx);
             for (TaskStore.QueuedTask q : due) {
                 TaskRecord t = store.find(tx, q.taskId()).orElseThrow();
-                TaskEvents.analytics(tx, "task.requeued", t, TaskState.QUEUED, null, t.attemptCount(), null, null);
+                TaskEvents.publish(tx, "task.requeued", t, TaskState.QUEUED, null, t.attemptCount(), null, null);
             }
             return due.size();
         });

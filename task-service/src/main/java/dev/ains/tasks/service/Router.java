@@ -91,7 +91,7 @@ public class Router {
         store.insertRoutingDecision(tx, task.taskId(), chosen, "highest score among " + ranked.stream()
                 .filter(RoutingScore.Scored::eligible).count() + " eligible agents", describe(ranked));
         TaskRecord t = store.find(tx, task.taskId()).orElseThrow();
-        TaskEvents.analytics(tx, "task.assigned", t, TaskState.ASSIGNED, chosen, attempt, null, null);
+        TaskEvents.publish(tx, "task.assigned", t, TaskState.ASSIGNED, chosen, attempt, null, null);
         metrics.routed("assigned");
         UUID agent = chosen;
         LOG.fine(() -> "task " + task.taskId() + " routed to agent " + agent + " (attempt " + attempt + ")");

@@ -60,7 +60,8 @@ public class TaskLifecycle {
             store.endAttempt(tx, t.taskId(), t.attemptCount(), outcome, error, retryable, delay);
             TaskEvents.outcome(tx, t, agent, outcome, null);
         }
-        TaskEvents.analytics(tx, "task.failed", t, next, agent, t.attemptCount(), null, error);
+        TaskEvents.publish(tx, "task.failed", t, next, agent, t.attemptCount(), null, error);
+        TaskEvents.afterFailure(tx, t, outcome, next, agent, error, delay);
         if (next == TaskState.DEAD_LETTERED) {
             failDependents(tx, t, "DEAD_LETTERED");
         }
@@ -93,7 +94,7 @@ public class TaskLifecycle {
         List<UUID> ready = store.unblockReady(tx, completed.taskId());
         for (UUID id : ready) {
             store.find(tx, id).ifPresent(t ->
-                    TaskEvents.analytics(tx, "task.unblocked", t, TaskState.QUEUED, null, null, null, null));
+                    TaskEvents.publish(tx, "task.unblocked", t, TaskState.QUEUED, null, null, null, null));
         }
         return ready.size();
     }
@@ -108,7 +109,7 @@ public class TaskLifecycle {
             store.notice(tx, t.assignedAgentId(), t.taskId(), "cancelled");
         }
         store.markCancelled(tx, t.taskId(), reason, by);
-        TaskEvents.analytics(tx, "task.cancelled", t, TaskState.CANCELLED, t.assignedAgentId(), null, null, reason);
+        TaskEvents.publish(tx, "task.cancelled", t, TaskState.CANCELLED, t.assignedAgentId(), null, null, reason);
         metrics.cancelled(t.taskType());
         failDependents(tx, t, "CANCELLED");
         LOG.info(() -> "task " + t.taskId() + " cancelled by " + by + (reason == null ? "" : ": " + reason));

@@ -117,11 +117,11 @@ public class TaskService {
                 if (waiting) {
                     store.block(tx, id);
                     TaskRecord blocked = store.find(tx, id).orElseThrow();
-                    TaskEvents.analytics(tx, "task.created", blocked, TaskState.BLOCKED, null, null, null, null);
+                    TaskEvents.publish(tx, "task.created", blocked, TaskState.BLOCKED, null, null, null, null);
                     return new Created(blocked, false, id);
                 }
             }
-            TaskEvents.analytics(tx, "task.created", t, TaskState.QUEUED, null, null, null, null);
+            TaskEvents.publish(tx, "task.created", t, TaskState.QUEUED, null, null, null, null);
             var queued = new TaskStore.QueuedTask(t.taskId(), t.taskType(), t.capability(), t.minTrust(),
                     t.priority(), t.createdBy(), t.createdAt());
             return new Created(router.route(tx, queued, true).orElse(t), false, id);
@@ -147,7 +147,7 @@ public class TaskService {
         Prepared p = prepare(check, caller, n, UUID.randomUUID());
         check.orThrow();
         TaskRecord t = store.insert(tx, p.row());
-        TaskEvents.analytics(tx, "task.created", t, TaskState.QUEUED, null, null, null, null);
+        TaskEvents.publish(tx, "task.created", t, TaskState.QUEUED, null, null, null, null);
         metrics.created(t.taskType());
         var queued = new TaskStore.QueuedTask(t.taskId(), t.taskType(), t.capability(), t.minTrust(), t.priority(),
                 t.createdBy(), t.createdAt());
@@ -243,7 +243,7 @@ public class TaskService {
     private TaskRecord requeue(io.helidon.dbclient.DbExecute tx, TaskRecord t) {
         TaskState.require(t.taskId(), t.status(), TaskState.QUEUED);
         store.requeue(tx, t.taskId());
-        TaskEvents.analytics(tx, "task.requeued", t, TaskState.QUEUED, null, t.attemptCount(), null, null);
+        TaskEvents.publish(tx, "task.requeued", t, TaskState.QUEUED, null, t.attemptCount(), null, null);
         metrics.redriven(t.taskType());
         var q = new TaskStore.QueuedTask(t.taskId(), t.taskType(), t.capability(), t.minTrust(), t.priority(),
                 t.createdBy(), t.createdAt());

@@ -381,7 +381,7 @@ public class TaskStore {
                 Rows.longOrNull(r, "execution_ms"),
                 new Backoff(Backoff.Strategy.of(Rows.string(r, "retry_strategy")), r.column("retry_base_ms").getLong(),
                         r.column("retry_cap_ms").getLong(), r.column("retry_jitter").getDouble()),
-                r.column("attempts_base").getInt());
+                r.column("attempts_base").getInt(), Rows.uuid(r, "batch_id"));
     }
 
 }

@@ -52,16 +52,9 @@ import org.junit.jupiter.api.Test;
 @AddConfig(key = "dev.ains.tasks.client.RegistryGateway/Retry/jitter", value = "0")
 @AddConfig(key = "dev.ains.tasks.client.RegistryGateway/CircuitBreaker/requestVolumeThreshold", value = "1000")
 class TaskApiIT {
-    private static final WireMockServer NEIGHBOURS = new WireMockServer(options().dynamicPort());
+    private static final WireMockServer NEIGHBOURS = Neighbours.start();
     private static final Auth AGENT1 = Auth.apiKey("ak_one");
     private static final Auth AGENT2 = Auth.apiKey("ak_two");
-
-    static {
-        // before the CDI container starts, so that the REST clients point here
-        NEIGHBOURS.start();
-        System.setProperty("agent-registry/mp-rest/url", NEIGHBOURS.baseUrl());
-        System.setProperty("analytics-service/mp-rest/url", NEIGHBOURS.baseUrl());
-    }
 
     @Inject
     WebTarget target;
@@ -77,12 +70,7 @@ class TaskApiIT {
     /** Leftover waiting tasks would be routed to the next test's agent: cancel what this test left. */
     @AfterEach
     void cancelLeftovers() {
-        for (JsonNode t : json(api.get("/aitp/tasks?limit=200", client), 200).get("items")) {
-            String status = t.get("status").asText();
-            if (!List.of("COMPLETED", "DEAD_LETTERED", "CANCELLED").contains(status)) {
-                api.delete("/aitp/tasks/" + t.get("task_id").asText() + "?reason=test%20cleanup", client).close();
-            }
-        }
+        Neighbours.cancelLeftovers(api, client);
     }
 
     @AfterAll
@@ -96,23 +84,7 @@ class TaskApiIT {
         A1 = UUID.randomUUID();
         A2 = UUID.randomUUID();
         client = Auth.bearer(jwt.issue("client-" + UUID.randomUUID(), List.of(Roles.CLIENT), 600));
-        NEIGHBOURS.resetAll();
-        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/api-keys/verify")).atPriority(10)
-                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/problem+json")
-                        .withBody("{\"type\":\"x\",\"title\":\"Not found\",\"status\":404}")));
-        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/api-keys/verify")).atPriority(1)
-                .withRequestBody(matchingJsonPath("$.api_key", equalTo("ak_one")))
-                .willReturn(okJson("{\"agent_id\":\"" + A1 + "\",\"status\":\"ONLINE\"}")));
-        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/api-keys/verify")).atPriority(1)
-                .withRequestBody(matchingJsonPath("$.api_key", equalTo("ak_two")))
-                .willReturn(okJson("{\"agent_id\":\"" + A2 + "\",\"status\":\"ONLINE\"}")));
-        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/agents/status")).willReturn(okJson(
-                "{\"agents\":[{\"agent_id\":\"" + A1 + "\",\"status\":\"ONLINE\"},{\"agent_id\":\"" + A2
-                        + "\",\"status\":\"ONLINE\"}]}")));
-        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/outcomes"))
-                .willReturn(okJson("{\"accepted\":1,\"duplicates\":0}")));
-        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/analytics/internal/events"))
-                .willReturn(okJson("{\"accepted\":1,\"duplicates\":0}")));
+        Neighbours.stub(NEIGHBOURS, A1, A2);
         candidates(A1, 1);
     }
 
@@ -122,7 +94,7 @@ class TaskApiIT {
                 .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(503))
                 .willSetStateTo("recovered"));
         NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).inScenario("flaky")
-                .whenScenarioStateIs("recovered").willReturn(okJson(candidateJson(A1, 4))));
+                .whenScenarioStateIs("recovered").willReturn(okJson(Neighbours.candidateJson(A1, 4))));
 
         String cap = "ft-" + UUID.randomUUID();
         JsonNode t = json(api.post("/aitp/tasks", client,
@@ -365,7 +337,7 @@ class TaskApiIT {
                 .willReturn(okJson("{\"candidates\":[]}")));
         NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).atPriority(1)
                 .withRequestBody(matchingJsonPath("$.capability", equalTo(cap)))
-                .willReturn(okJson(candidateJson(A1, 1))));
+                .willReturn(okJson(Neighbours.candidateJson(A1, 1))));
         Auth flooder = Auth.bearer(jwt.issue("flooder-" + UUID.randomUUID(), List.of(Roles.CLIENT), 600));
         String body = "{\"task_type\":\"f\",\"capability_required\":\"" + cap + "\"}";
         String busy = json(api.post("/aitp/tasks", flooder, body), 201).get("task_id").asText();
@@ -547,13 +519,7 @@ class TaskApiIT {
     }
 
     private void candidates(UUID agent, int capacity) {
-        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).atPriority(5)
-                .willReturn(okJson(candidateJson(agent, capacity))));
-    }
-
-    private static String candidateJson(UUID agent, int capacity) {
-        return "{\"candidates\":[{\"agent_id\":\"" + agent + "\",\"trust_score\":0.7,\"max_concurrency\":"
-                + capacity + "}]}";
+        Neighbours.candidates(NEIGHBOURS, agent, capacity);
     }
 
     private static String task(String type) {

@@ -1,0 +1,60 @@
+package dev.ains.tasks.service;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.ains.kit.db.Database;
+import dev.ains.kit.error.Check;
+import dev.ains.kit.outbox.Outbox;
+import dev.ains.kit.outbox.OutboxRelay;
+import dev.ains.tasks.api.model.AgentEvent;
+import dev.ains.tasks.client.EventSinks;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Agent status events relayed by the registry (agent.offline), taken into the event journal so that
+ * webhooks and streams of the agent and of its owner hear of them. Idempotent: the journal and the
+ * delivery queue keep one copy per event id, however often the registry sends it.
+ */
+@ApplicationScoped
+public class AgentEventIntake {
+    static final Set<String> TYPES = Set.of("agent.offline");
+
+    @Inject
+    Database database;
+    @Inject
+    OutboxRelay relay;
+
+    public void ingest(List<AgentEvent> events) {
+        Check check = Check.of().required("events", events);
+        if (events != null) {
+            check.that(events.size() <= 1000, "events", "at most 1000 per request");
+            for (int i = 0; i < events.size(); i++) {
+                AgentEvent e = events.get(i);
+                String f = "events[" + i + "]";
+                check.required(f + ".event_id", e.getEventId()).required(f + ".agent_id", e.getAgentId())
+                        .required(f + ".occurred_at", e.getOccurredAt())
+                        .that(TYPES.contains(e.getEventType()), f + ".event_type", "must be one of " + TYPES);
+            }
+        }
+        check.orThrow();
+        database.inTransactionRun(tx -> {
+            for (AgentEvent e : events) {
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("agent_id", e.getAgentId());
+                data.put("status", e.getStatus() == null ? "OFFLINE" : e.getStatus());
+                if (e.getReason() != null) {
+                    data.put("reason", e.getReason());
+                }
+                if (e.getOwnerClientId() != null) {
+                    data.put("created_by", e.getOwnerClientId()); // routes it to the owner's webhooks and streams
+                }
+                Outbox.add(tx, List.of(EventSinks.EVENTS), e.getEventId(), e.getEventType(), e.getOccurredAt(), data);
+            }
+        });
+        relay.wake();
+    }
+}
