@@ -111,7 +111,7 @@ class WebhookApiIT {
     }
 
     @Test
-    void registrationIsValidatedTheSecretIsShownOnceAndOnlyTheOwnerSeesIt() {
+    void registrationIsValidatedTheSecretIsShownOnceAndOnlyTheOwnerSeesIt() throws Exception {
         JsonNode p = json(api.post("/aitp/webhooks", client,
                 "{\"url\":\"http://169.254.169.254/latest/meta-data\",\"events\":[\"task.nope\"],\"secret\":\"abc\"}"), 422);
         assertThat(fields(p)).containsExactlyInAnyOrder("url", "events[0]", "secret");
@@ -142,6 +142,16 @@ class WebhookApiIT {
         JsonNode rotated = json(api.put("/aitp/webhooks/" + id, client, "{\"rotate_secret\":true}"), 200);
         assertThat(rotated.get("secret").asText()).startsWith("whsec_").isNotEqualTo(created.get("secret").asText());
         assertThat(rotated.has("previous_secret_expires_at")).isTrue();
+        // during the grace period both secrets sign: receivers with either one accept
+        json(api.post("/aitp/webhooks/" + id + "/test", client, ""), 200);
+        LoggedRequest signed = RECEIVER.findAll(postRequestedFor(urlEqualTo("/hook"))).get(0);
+        assertThat(signed.getHeader("webhook-signature").split(" ")).hasSize(2);
+        for (String secret : List.of(created.get("secret").asText(), rotated.get("secret").asText())) {
+            new Webhook(secret).verify(signed.getBodyAsString(), Map.of("webhook-id",
+                    List.of(signed.getHeader("webhook-id")), "webhook-timestamp",
+                    List.of(signed.getHeader("webhook-timestamp")), "webhook-signature",
+                    List.of(signed.getHeader("webhook-signature"))));
+        }
 
         api.delete("/aitp/webhooks/" + id, client).close();
         json(api.get("/aitp/webhooks/" + id, client), 404);
@@ -246,6 +256,22 @@ class WebhookApiIT {
                 .containsExactly(delivery.get("event_id").asText());
         assertThat(json(api.get("/aitp/webhooks/" + hook, client), 200).get("consecutive_failures").asInt())
                 .isZero();
+    }
+
+    @Test
+    void aRetryAfterAnswerPostponesTheNextAttemptBeyondTheSchedule() {
+        RECEIVER.stubFor(post(urlEqualTo("/busy")).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "30")));
+        String hook = json(api.post("/aitp/webhooks", client, hook("/busy", "task.created")), 201)
+                .get("webhook_id").asText();
+        submit("{}");
+        JsonNode d = await().atMost(Duration.ofSeconds(10)).until(
+                () -> json(api.get("/aitp/webhooks/" + hook + "/deliveries", client), 200).at("/items/0"),
+                x -> x.path("attempts").size() == 1);
+        assertThat(d.get("status").asText()).isEqualTo("PENDING");
+        assertThat(d.at("/attempts/0/response_status").asInt()).isEqualTo(429);
+        // the schedule says 200 ms; the receiver asked for 30 s
+        assertThat(java.time.OffsetDateTime.parse(d.get("next_attempt_at").asText()))
+                .isAfter(java.time.OffsetDateTime.parse(d.at("/attempts/0/attempted_at").asText()).plusSeconds(25));
     }
 
     @Test
