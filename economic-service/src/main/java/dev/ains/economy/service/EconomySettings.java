@@ -1,0 +1,38 @@
+package dev.ains.economy.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+
+/** economic-service's own configuration, read once (keys in META-INF/microprofile-config.properties). */
+@ApplicationScoped
+public class EconomySettings {
+    private final String currency;
+    private final int feeBasisPoints;
+    private final long escrowExpirySeconds;
+    private final long expiryCheckMs;
+
+    @Inject
+    public EconomySettings(Config c) {
+        currency = c.getOptionalValue("ains.economy.currency", String.class).orElse("USD");
+        feeBasisPoints = c.getOptionalValue("ains.economy.fee-basis-points", Integer.class).orElse(500);
+        escrowExpirySeconds = c.getOptionalValue("ains.economy.escrow-expiry-seconds", Long.class).orElse(604_800L);
+        expiryCheckMs = c.getOptionalValue("ains.economy.expiry-check-ms", Long.class).orElse(5000L);
+    }
+
+    public String currency() {
+        return currency;
+    }
+
+    public int feeBasisPoints() {
+        return feeBasisPoints;
+    }
+
+    public long escrowExpirySeconds() {
+        return escrowExpirySeconds;
+    }
+
+    public long expiryCheckMs() {
+        return expiryCheckMs;
+    }
+}
