@@ -42,6 +42,8 @@ public class Ledger {
     public static final String EXTERNAL = "ains:external";
     public static final String ESCROW = "ains:escrow";
     private static final String OWNER_ID = "^[A-Za-z0-9._@:-]{1,200}$";
+    /** Escrows holding channel deposits are resolved only through their channel. */
+    static final String CHANNEL_PREFIX = "channel:";
 
     @Inject
     LedgerStore store;
@@ -120,39 +122,48 @@ public class Ledger {
     /** Payer → escrow holding: a pending transfer to the payee. */
     public Outcome<EscrowRow> open(Caller caller, String escrowId, String payerId, String payeeId, Long amount,
                                    String currency, UUID taskId, Integer expiresInSeconds) {
-        Check check = Check.of().required("escrow_id", escrowId).maxLength("escrow_id", escrowId, 200);
-        ownerField(check, "payer_id", payerId);
-        ownerField(check, "payee_id", payeeId);
+        Check check = Check.of().required("escrow_id", escrowId).maxLength("escrow_id", escrowId, 200)
+                .that(escrowId == null || !escrowId.startsWith(CHANNEL_PREFIX), "escrow_id",
+                        "must not start with " + CHANNEL_PREFIX + " (the escrows of payment channels)");
+        parties(check, payerId, payeeId, "payer_id", "payee_id");
         amountField(check, "amount", amount, 1);
-        check.that(payerId == null || !payerId.equals(payeeId), "payee_id", "must differ from payer_id")
-                .range("expires_in_seconds", expiresInSeconds, 1, 365L * 86_400).orThrow();
+        check.range("expires_in_seconds", expiresInSeconds, 1, 365L * 86_400).orThrow();
         if (!caller.isAdmin() && !caller.id().equals(payerId)) {
             throw ApiProblem.forbidden("a client may open escrows only from its own account");
         }
         String cur = currency(currency);
         long expiry = expiresInSeconds != null ? expiresInSeconds : settings.escrowExpirySeconds();
-        ensure(cur, payerId, ESCROW);
-        return database.inTransaction(tx -> {
-            if (!store.insertEscrow(tx, escrowId, payerId, payeeId, amount, cur, taskId, expiry)) {
-                EscrowRow e = store.escrow(tx, escrowId).orElseThrow();
-                if (!e.payerId().equals(payerId) || !e.payeeId().equals(payeeId) || e.amount() != amount
-                        || !e.currency().equals(cur) || !Objects.equals(e.taskId(), taskId)) {
-                    throw ApiProblem.conflict("escrow-id-reused", "escrow " + escrowId
-                            + " exists with other fields (" + e.amount() + " " + e.currency() + " from "
-                            + e.payerId() + " to " + e.payeeId() + ")");
-                }
-                return new Outcome<>(e, false);
+        prepareOpen(cur, payerId);
+        return database.inTransaction(tx -> openIn(tx, escrowId, payerId, payeeId, amount, cur, taskId, expiry));
+    }
+
+    /** Creates what {@link #openIn} will lock; call it before the transaction. */
+    void prepareOpen(String currency, String payerId) {
+        ensure(currency, payerId, ESCROW);
+    }
+
+    /** Opens an escrow inside the caller's transaction (fields already checked; see {@link #prepareOpen}). */
+    Outcome<EscrowRow> openIn(DbExecute tx, String escrowId, String payerId, String payeeId, long amount, String cur,
+                              UUID taskId, long expirySeconds) {
+        if (!store.insertEscrow(tx, escrowId, payerId, payeeId, amount, cur, taskId, expirySeconds)) {
+            EscrowRow e = store.escrow(tx, escrowId).orElseThrow();
+            if (!e.payerId().equals(payerId) || !e.payeeId().equals(payeeId) || e.amount() != amount
+                    || !e.currency().equals(cur) || !Objects.equals(e.taskId(), taskId)) {
+                throw ApiProblem.conflict("escrow-id-reused", "escrow " + escrowId
+                        + " exists with other fields (" + e.amount() + " " + e.currency() + " from "
+                        + e.payerId() + " to " + e.payeeId() + ")");
             }
-            Map<String, Account> a = store.lock(tx, List.of(payerId, ESCROW), cur);
-            Account payer = a.get(payerId);
-            move(tx, "escrow:" + escrowId + ":hold", payer, a.get(ESCROW), amount, "escrow_hold", escrowId);
-            payer.held += amount;
-            saveAll(tx, a);
-            metrics.escrow("opened", cur, amount);
-            LOG.info(() -> "escrow " + escrowId + " opened: " + amount + " " + cur + " from " + payerId + " for "
-                    + payeeId + (taskId == null ? "" : " (task " + taskId + ")"));
-            return new Outcome<>(store.escrow(tx, escrowId).orElseThrow(), true);
-        });
+            return new Outcome<>(e, false);
+        }
+        Map<String, Account> a = store.lock(tx, List.of(payerId, ESCROW), cur);
+        Account payer = a.get(payerId);
+        move(tx, "escrow:" + escrowId + ":hold", payer, a.get(ESCROW), amount, "escrow_hold", escrowId);
+        payer.held += amount;
+        saveAll(tx, a);
+        metrics.escrow("opened", cur, amount);
+        LOG.info(() -> "escrow " + escrowId + " opened: " + amount + " " + cur + " from " + payerId + " for "
+                + payeeId + (taskId == null ? "" : " (task " + taskId + ")"));
+        return new Outcome<>(store.escrow(tx, escrowId).orElseThrow(), true);
     }
 
     public EscrowRow get(Caller caller, String escrowId) {
@@ -167,30 +178,38 @@ public class Ledger {
      */
     public EscrowRow settle(Caller caller, String escrowId, String settlementId, Long amount) {
         Check.of().required("settlement_id", settlementId).maxLength("settlement_id", settlementId, 200).orThrow();
-        store.escrow(store.db(), escrowId).ifPresent(e -> ensure(e.currency(), e.payeeId(), FEES));
+        prepareSettle(escrowId);
         return database.inTransaction(tx -> {
             EscrowRow e = lockForResolution(tx, caller, escrowId, settlementId, true);
-            if (!"PENDING".equals(e.status())) {
-                return e; // this very settlement, replayed
-            }
-            long posted = amount == null ? e.amount() : amount;
-            Check.of().that(posted >= 0 && posted <= e.amount(), "amount",
-                    "must be between 0 and the escrow's " + e.amount()).orThrow();
-            Money.Split split = Money.split(posted, settings.feeBasisPoints());
-            String base = "escrow:" + escrowId;
-            Map<String, Account> a = store.lock(tx, List.of(e.payerId(), e.payeeId(), FEES, ESCROW), e.currency());
-            Account escrow = a.get(ESCROW);
-            move(tx, base + ":payout", escrow, a.get(e.payeeId()), split.payee(), "escrow_payout", escrowId);
-            move(tx, base + ":fee", escrow, a.get(FEES), split.fee(), "escrow_fee", escrowId);
-            move(tx, base + ":return", escrow, a.get(e.payerId()), e.amount() - posted, "escrow_return", escrowId);
-            a.get(e.payerId()).held -= e.amount();
-            saveAll(tx, a);
-            store.resolveEscrow(tx, escrowId, "POSTED", posted, split.fee(), e.amount() - posted, settlementId, null);
-            metrics.escrow("posted", e.currency(), posted);
-            LOG.info(() -> "escrow " + escrowId + " posted: " + split.payee() + " to " + e.payeeId() + ", fee "
-                    + split.fee() + ", returned " + (e.amount() - posted) + " " + e.currency());
-            return store.escrow(tx, escrowId).orElseThrow();
+            return "PENDING".equals(e.status()) ? settleIn(tx, e, settlementId, amount) : e; // else: this very settlement, replayed
         });
+    }
+
+    /** Creates what {@link #settleIn} will lock; call it before the transaction. */
+    void prepareSettle(String escrowId) {
+        store.escrow(store.db(), escrowId).ifPresent(e -> ensure(e.currency(), e.payeeId(), FEES));
+    }
+
+    /** Posts a PENDING escrow, locked by the caller's transaction. */
+    EscrowRow settleIn(DbExecute tx, EscrowRow e, String settlementId, Long amount) {
+        String escrowId = e.escrowId();
+        long posted = amount == null ? e.amount() : amount;
+        Check.of().that(posted >= 0 && posted <= e.amount(), "amount",
+                "must be between 0 and the escrow's " + e.amount()).orThrow();
+        Money.Split split = Money.split(posted, settings.feeBasisPoints());
+        String base = "escrow:" + escrowId;
+        Map<String, Account> a = store.lock(tx, List.of(e.payerId(), e.payeeId(), FEES, ESCROW), e.currency());
+        Account escrow = a.get(ESCROW);
+        move(tx, base + ":payout", escrow, a.get(e.payeeId()), split.payee(), "escrow_payout", escrowId);
+        move(tx, base + ":fee", escrow, a.get(FEES), split.fee(), "escrow_fee", escrowId);
+        move(tx, base + ":return", escrow, a.get(e.payerId()), e.amount() - posted, "escrow_return", escrowId);
+        a.get(e.payerId()).held -= e.amount();
+        saveAll(tx, a);
+        store.resolveEscrow(tx, escrowId, "POSTED", posted, split.fee(), e.amount() - posted, settlementId, null);
+        metrics.escrow("posted", e.currency(), posted);
+        LOG.info(() -> "escrow " + escrowId + " posted: " + split.payee() + " to " + e.payeeId() + ", fee "
+                + split.fee() + ", returned " + (e.amount() - posted) + " " + e.currency());
+        return store.escrow(tx, escrowId).orElseThrow();
     }
 
     /** Voids the escrow: everything returns to the payer. */
@@ -282,6 +301,10 @@ public class Ledger {
         EscrowRow e = store.lockEscrow(tx, escrowId)
                 .filter(x -> caller.isAdmin() || settling && caller.id().equals(x.payerId()))
                 .orElseThrow(() -> ApiProblem.notFound("escrow", escrowId));
+        if (escrowId.startsWith(CHANNEL_PREFIX)) {
+            throw ApiProblem.conflict("escrow-of-channel", "escrow " + escrowId
+                    + " holds a payment channel's deposit: settle the channel instead");
+        }
         if ("PENDING".equals(e.status())) {
             return e;
         }
@@ -339,7 +362,7 @@ public class Ledger {
         }
     }
 
-    private String currency(String currency) {
+    String currency(String currency) {
         if (currency == null || currency.isBlank()) {
             return settings.currency();
         }
@@ -363,7 +386,14 @@ public class Ledger {
                 .that(ownerId == null || !ownerId.startsWith("ains:"), field, "names a platform account");
     }
 
-    private static void amountField(Check check, String field, Long amount, long min) {
+    /** Two different, valid owner ids. */
+    static void parties(Check check, String payer, String payee, String payerField, String payeeField) {
+        ownerField(check, payerField, payer);
+        ownerField(check, payeeField, payee);
+        check.that(payer == null || !payer.equals(payee), payeeField, "must differ from " + payerField);
+    }
+
+    static void amountField(Check check, String field, Long amount, long min) {
         check.required(field, amount).range(field, amount, min, Money.MAX_AMOUNT);
     }
 }

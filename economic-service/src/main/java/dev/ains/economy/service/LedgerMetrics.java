@@ -39,6 +39,12 @@ public class LedgerMetrics {
                 .inc(amount);
     }
 
+    /** A channel payment raised what the agent is owed by {@code amount}. */
+    void channelPayment(String currency, long amount) {
+        registry.counter("ains_channel_payments_total").inc();
+        registry.counter("ains_channel_payment_amount_total", new Tag("currency", currency)).inc(amount);
+    }
+
     void checked(int problems) {
         checkOk.set(problems == 0 ? 1 : 0);
         checkProblems.set(problems);

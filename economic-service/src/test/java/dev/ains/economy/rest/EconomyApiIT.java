@@ -192,6 +192,96 @@ class EconomyApiIT {
         json(api.get("/economy/ledger/check", asClient), 403);
     }
 
+    @Test
+    void aChannelTakesPaymentsUnderRisingNoncesAndSettlesTheLastCumulativeAmount() throws Exception {
+        String client = funded(2000);
+        String agent = "agent-" + UUID.randomUUID();
+        Auth asClient = Auth.bearer(jwt.issue(client, List.of(Roles.CLIENT), 600));
+        Auth asAgent = Auth.bearer(jwt.issue(agent, List.of(Roles.CLIENT), 600));
+        String id = "ch-" + UUID.randomUUID();
+        String open = "{\"channel_id\":\"" + id + "\",\"client_id\":\"" + client + "\",\"agent_id\":\"" + agent
+                + "\",\"deposit\":%d}";
+        assertThat(json(api.post("/economy/channels", asClient, open.formatted(5000)), 409).get("type").asText())
+                .endsWith("insufficient-funds");
+        json(api.post("/economy/channels", asAgent, open.formatted(1000)), 403);
+        JsonNode opened = json(api.post("/economy/channels", asClient, open.formatted(1000)), 201);
+        assertThat(opened.get("status").asText()).isEqualTo("OPEN");
+        json(api.post("/economy/channels", asClient, open.formatted(1000)), 200);
+        assertThat(json(api.post("/economy/channels", asClient, open.formatted(999)), 409).get("type").asText())
+                .endsWith("channel-id-reused");
+        assertThat(json(api.get("/economy/accounts/" + client, asClient), 200).get("pending").asLong()).isEqualTo(1000);
+
+        String pay = "/economy/channels/" + id + "/payments";
+        json(api.post(pay, asClient, "{\"nonce\":1,\"cumulative_amount\":100}"), 200);
+        assertThat(json(api.post(pay, asClient, "{\"nonce\":1,\"cumulative_amount\":100}"), 409).get("type")
+                .asText()).endsWith("stale-nonce");
+        assertThat(fields(json(api.post(pay, asClient, "{\"nonce\":2,\"cumulative_amount\":50}"), 422)))
+                .containsExactly("cumulative_amount");
+        assertThat(fields(json(api.post(pay, asClient, "{\"nonce\":2,\"cumulative_amount\":1001}"), 422)))
+                .containsExactly("cumulative_amount");
+        assertThat(fields(json(api.post(pay, asClient, "{\"nonce\":0,\"cumulative_amount\":5}"), 422)))
+                .containsExactly("nonce");
+        assertThat(fields(json(api.post(pay, asClient, "{\"nonce\":3}"), 422))).containsExactly("cumulative_amount");
+        json(api.post(pay, asAgent, "{\"nonce\":9,\"cumulative_amount\":1000}"), 404);
+        // twenty payments at once, in any order: the highest nonce wins, lower ones arriving late are refused
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> answers = new ArrayList<>();
+        for (int n = 2; n <= 21; n++) {
+            int nonce = n;
+            answers.add(pool.submit(() -> {
+                try (Response r = api.post(pay, asClient, "{\"nonce\":" + nonce + ",\"cumulative_amount\":"
+                        + (100 + nonce * 10) + "}")) {
+                    return r.getStatus();
+                }
+            }));
+        }
+        for (Future<Integer> f : answers) {
+            assertThat(f.get()).isIn(200, 409);
+        }
+        pool.shutdown();
+        JsonNode paid = json(api.get("/economy/channels/" + id, asAgent), 200);
+        assertThat(paid.get("nonce").asLong()).isEqualTo(21);
+        assertThat(paid.get("cumulative_amount").asLong()).isEqualTo(310);
+
+        // its escrow is the channel's: not settled, refunded or imitated through the escrow API
+        assertThat(json(api.post("/economy/escrows/channel:" + id + "/settle", asClient,
+                "{\"settlement_id\":\"x\",\"amount\":0}"), 409).get("type").asText()).endsWith("escrow-of-channel");
+        assertThat(json(api.post("/economy/escrows/channel:" + id + "/refund", service, "{\"refund_id\":\"x\"}"), 409)
+                .get("type").asText()).endsWith("escrow-of-channel");
+        assertThat(fields(json(api.post("/economy/escrows", service, escrow("channel:x", client, agent, 5)), 422)))
+                .containsExactly("escrow_id");
+
+        JsonNode settled = json(api.post("/economy/channels/" + id + "/settle", asAgent,
+                "{\"settlement_id\":\"done\"}"), 200);
+        assertThat(settled.get("status").asText()).isEqualTo("SETTLED");
+        assertThat(settled.get("fee").asLong()).isEqualTo(15); // 5 % of 310, rounded down
+        assertThat(settled.get("paid_to_agent").asLong()).isEqualTo(295);
+        assertThat(settled.get("returned_amount").asLong()).isEqualTo(690);
+        json(api.post("/economy/channels/" + id + "/settle", asClient, "{\"settlement_id\":\"done\"}"), 200);
+        assertThat(json(api.post("/economy/channels/" + id + "/settle", asClient, "{\"settlement_id\":\"again\"}"),
+                409).get("type").asText()).endsWith("channel-settled");
+        assertThat(json(api.post(pay, asClient, "{\"nonce\":30,\"cumulative_amount\":400}"), 409).get("type")
+                .asText()).endsWith("channel-settled");
+        assertThat(json(api.get("/economy/accounts/" + agent, asAgent), 200).get("available").asLong()).isEqualTo(295);
+        assertThat(json(api.get("/economy/accounts/" + client, asClient), 200).get("available").asLong())
+                .isEqualTo(2000 - 310);
+        json(api.get("/economy/channels/" + id, Auth.bearer(jwt.issue("nosy", List.of(Roles.CLIENT), 60))), 404);
+
+        // an expired channel settles itself at what was promised
+        String late = "ch-" + UUID.randomUUID();
+        json(api.post("/economy/channels", asClient, ("{\"channel_id\":\"" + late + "\",\"client_id\":\"" + client
+                + "\",\"agent_id\":\"" + agent + "\",\"deposit\":500,\"expires_in_seconds\":2}")), 201);
+        json(api.post("/economy/channels/" + late + "/payments", asClient, "{\"nonce\":1,\"cumulative_amount\":200}"),
+                200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode c = json(api.get("/economy/channels/" + late, asAgent), 200);
+            assertThat(c.get("status").asText()).isEqualTo("SETTLED");
+            assertThat(c.get("settled_by").asText()).isEqualTo("expired");
+            assertThat(c.get("paid_to_agent").asLong()).isEqualTo(190);
+        });
+        assertLedgerHolds();
+    }
+
     /**
      * Many clients and agents at once: escrows opened (some replayed, some beyond the funds), each then
      * settled, refunded, or raced by a settlement and a refund together (and replayed). Afterwards the
