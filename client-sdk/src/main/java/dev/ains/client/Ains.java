@@ -70,10 +70,32 @@ public final class Ains {
     }
 
     public AccountsApi accounts() {
+        return new AccountsApi(economyClient());
+    }
+
+    /** Deposits, escrows and the ledger check (docs/economy.md). */
+    public dev.ains.client.economy.api.LedgerApi ledger() {
+        return new dev.ains.client.economy.api.LedgerApi(economyClient());
+    }
+
+    public dev.ains.client.economy.api.ChannelsApi channels() {
+        return new dev.ains.client.economy.api.ChannelsApi(economyClient());
+    }
+
+    /** Open calls (an agent), bids, and a client's auctions with every bid's score. */
+    public dev.ains.client.economy.api.AuctionsApi auctions() {
+        return new dev.ains.client.economy.api.AuctionsApi(economyClient());
+    }
+
+    public dev.ains.client.economy.api.PreferencesApi preferences() {
+        return new dev.ains.client.economy.api.PreferencesApi(economyClient());
+    }
+
+    private dev.ains.client.economy.ApiClient economyClient() {
         var c = new dev.ains.client.economy.ApiClient();
         c.updateBaseUri(b.economyUrl);
         c.setRequestInterceptor(this::authenticate).setReadTimeout(b.readTimeout);
-        return new AccountsApi(c);
+        return c;
     }
 
     /** Polls the task until it is COMPLETED, DEAD_LETTERED or CANCELLED, or the timeout passes. */

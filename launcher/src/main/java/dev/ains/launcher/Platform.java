@@ -126,6 +126,7 @@ public final class Platform implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AINS_REGISTRY_URL", url("agent-registry"));
         env.put("AINS_TASKS_URL", url("task-service"));
+        env.put("AINS_ECONOMY_URL", url("economic-service"));
         env.put("AINS_TOKEN", token(adminId, adminSecret));
         env.put("AINS_AGENT_NAME", name);
         env.putAll(settings);

@@ -8,7 +8,8 @@ import java.util.Map;
 record AgentSettings(String registryUrl, String tasksUrl, String token, String clientId, String clientSecret,
                      String name, List<String> capabilities, int maxConcurrency, int heartbeatSeconds,
                      double failureRate, boolean failRetryable, String agentId, String apiKey,
-                     boolean eventStream) {
+                     boolean eventStream, String economyUrl, String bidStrategy, double bidFraction, long bidPrice,
+                     int bidEtaSeconds, double bidConfidence) {
 
     static AgentSettings from(Map<String, String> env) {
         return new AgentSettings(
@@ -26,6 +27,12 @@ record AgentSettings(String registryUrl, String tasksUrl, String token, String c
                 Boolean.parseBoolean(env.getOrDefault("AINS_FAIL_RETRYABLE", "true")),
                 env.get("AINS_AGENT_ID"),
                 env.get("AINS_API_KEY"),
-                Boolean.parseBoolean(env.getOrDefault("AINS_EVENT_STREAM", "true")));
+                Boolean.parseBoolean(env.getOrDefault("AINS_EVENT_STREAM", "true")),
+                env.getOrDefault("AINS_ECONOMY_URL", "http://localhost:8082"),
+                env.getOrDefault("AINS_BID_STRATEGY", "fraction"),
+                Double.parseDouble(env.getOrDefault("AINS_BID_FRACTION", "0.8")),
+                Long.parseLong(env.getOrDefault("AINS_BID_PRICE", "100")),
+                Integer.parseInt(env.getOrDefault("AINS_BID_ETA_SECONDS", "30")),
+                Double.parseDouble(env.getOrDefault("AINS_BID_CONFIDENCE", "0.9")));
     }
 }

@@ -27,7 +27,8 @@ import dev.ains.client.tasks.model.TaskFailure;
  * heartbeats every AINS_HEARTBEAT_SECONDS, and runs AINS_MAX_CONCURRENCY workers that claim tasks, run
  * the mocked {@link Handlers} and report the outcome. AINS_FAILURE_RATE makes that share of tasks fail on
  * purpose. Workers claim as soon as the agent's event stream announces an assignment; while the stream
- * is down (or AINS_EVENT_STREAM=false) they long-poll the claim endpoint instead.
+ * is down (or AINS_EVENT_STREAM=false) they long-poll the claim endpoint instead. Every second it also
+ * answers the open auctions it is invited to ({@link Bidder}, AINS_BID_STRATEGY).
  */
 public final class SampleAgent {
     private static final Logger LOG = Logger.getLogger(SampleAgent.class.getName());
@@ -44,7 +45,7 @@ public final class SampleAgent {
         this.settings = settings;
         this.agentId = agentId;
         this.asAgent = Ains.builder().registryUrl(settings.registryUrl()).tasksUrl(settings.tasksUrl())
-                .apiKey(apiKey).build();
+                .economyUrl(settings.economyUrl()).apiKey(apiKey).build();
     }
 
     public static void main(String[] args) throws Exception {
@@ -93,6 +94,16 @@ public final class SampleAgent {
         }
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
         heartbeat.scheduleAtFixedRate(this::heartbeat, 0, settings.heartbeatSeconds(), TimeUnit.SECONDS);
+        Bidder bidder = new Bidder(asAgent, settings);
+        // its own thread: a slow economy must never delay a heartbeat
+        ScheduledExecutorService bidding = Executors.newSingleThreadScheduledExecutor();
+        bidding.scheduleWithFixedDelay(() -> {
+            try {
+                bidder.once();
+            } catch (Exception e) {
+                LOG.fine(() -> "looking for open calls failed: " + e.getMessage());
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         Thread[] workers = new Thread[settings.maxConcurrency()];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = Thread.ofPlatform().name("worker-" + i).start(this::work);
@@ -102,6 +113,7 @@ public final class SampleAgent {
             w.join();
         }
         heartbeat.shutdownNow();
+        bidding.shutdownNow();
         if (stream != null) {
             stream.close();
         }

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 
 import dev.ains.client.Ains;
 import dev.ains.client.WebhookVerifier;
+import dev.ains.client.economy.model.DepositRequest;
+import dev.ains.client.economy.model.Escrow;
 import dev.ains.client.registry.model.AgentRegistration;
 import dev.ains.client.registry.model.AgentRegistered;
 import dev.ains.client.registry.model.AgentStatus;
@@ -174,6 +176,35 @@ class PlatformSystemIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(receiver.received()).anySatisfy(r ->
                 assertThat(r.body()).contains("\"agent.offline\"").contains(fragileId.toString())));
         receiver.close();
+    }
+
+    @Test
+    void aTaskWithABudgetIsAuctionedToTheSampleAgentWhichIsPaidOnCompletion() throws Exception {
+        String clientId = client.tasks().createTask(task("echo", "cap-nobody-has"), null).getCreatedBy();
+        Ains admin = sdk().token(platform.adminToken()).build();
+        admin.ledger().createDeposit(new DepositRequest().depositId("fund-" + clientId).ownerId(clientId)
+                .amount(10_000L));
+        platform.startAgent("bidder", Map.of("AINS_CAPABILITIES", "cap-auction", "AINS_HEARTBEAT_SECONDS", "1",
+                "AINS_BID_STRATEGY", "fraction", "AINS_BID_FRACTION", "0.5"));
+        UUID agent = awaitAgent("bidder");
+
+        Task t = client.tasks().createTask(task("echo", "cap-auction").budget(1000L).auctionSeconds(20)
+                .inputData(Map.of("text", "paid work")), null);
+        assertThat(t.getStatus()).isEqualTo(TaskStatus.AUCTIONING);
+        // the only invitee answers, so the award comes before the deadline
+        Task done = client.awaitTask(t.getTaskId(), WAIT);
+        assertThat(done.getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(done.getAuctionWinnerId()).isEqualTo(agent);
+        var auction = client.auctions().getAuction(t.getTaskId());
+        assertThat(auction.getPrice()).isEqualTo(500L);
+        assertThat(auction.getBids()).singleElement().satisfies(b -> assertThat(b.getScore()).isNotNull());
+        // paid: 500 less the 5 % fee to the agent, the client keeps the rest
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(admin.ledger().getEscrow("task:" + t.getTaskId()).getStatus())
+                        .isEqualTo(Escrow.StatusEnum.POSTED));
+        assertThat(admin.accounts().getAccount(agent.toString(), null).getAvailable()).isEqualTo(475L);
+        assertThat(admin.accounts().getAccount(clientId, null).getAvailable()).isEqualTo(9500L);
+        assertThat(admin.ledger().checkLedger().getOk()).isTrue();
     }
 
     @Test

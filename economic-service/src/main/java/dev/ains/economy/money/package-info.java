@@ -1,2 +1,2 @@
-/** Pure money rules of the economy: amounts, currencies, fee arithmetic. No I/O. */
+/** Pure rules of the economy: amounts, currencies, fee arithmetic, how auctions are decided. No I/O. */
 package dev.ains.economy.money;

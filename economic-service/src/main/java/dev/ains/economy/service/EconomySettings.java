@@ -11,6 +11,8 @@ public class EconomySettings {
     private final int feeBasisPoints;
     private final long escrowExpirySeconds;
     private final long expiryCheckMs;
+    private final long auctionCheckMs;
+    private final int defaultAuctionSeconds;
 
     @Inject
     public EconomySettings(Config c) {
@@ -18,6 +20,8 @@ public class EconomySettings {
         feeBasisPoints = c.getOptionalValue("ains.economy.fee-basis-points", Integer.class).orElse(500);
         escrowExpirySeconds = c.getOptionalValue("ains.economy.escrow-expiry-seconds", Long.class).orElse(604_800L);
         expiryCheckMs = c.getOptionalValue("ains.economy.expiry-check-ms", Long.class).orElse(5000L);
+        auctionCheckMs = c.getOptionalValue("ains.economy.auction-check-ms", Long.class).orElse(250L);
+        defaultAuctionSeconds = c.getOptionalValue("ains.economy.auction-seconds", Integer.class).orElse(10);
     }
 
     public String currency() {
@@ -34,5 +38,14 @@ public class EconomySettings {
 
     public long expiryCheckMs() {
         return expiryCheckMs;
+    }
+
+    /** How often auctions past their deadline (or fully answered) are looked for. */
+    public long auctionCheckMs() {
+        return auctionCheckMs;
+    }
+
+    public int defaultAuctionSeconds() {
+        return defaultAuctionSeconds;
     }
 }

@@ -319,7 +319,8 @@ public class Ledger {
                         + e.resolvedBy() + " at " + e.resolvedAt());
     }
 
-    private void voidEscrow(DbExecute tx, EscrowRow e, String by, String reason) {
+    /** Voids a PENDING escrow locked by the caller's transaction. */
+    void voidEscrow(DbExecute tx, EscrowRow e, String by, String reason) {
         Map<String, Account> a = store.lock(tx, List.of(e.payerId(), ESCROW), e.currency());
         move(tx, "escrow:" + e.escrowId() + ":return", a.get(ESCROW), a.get(e.payerId()), e.amount(),
                 "escrow_return", e.escrowId());

@@ -45,6 +45,15 @@ public class LedgerMetrics {
         registry.counter("ains_channel_payment_amount_total", new Tag("currency", currency)).inc(amount);
     }
 
+    /** event: opened, awarded, no_bids, failed, cancelled */
+    void auction(String event) {
+        registry.counter("ains_auctions_total", new Tag("event", event)).inc();
+    }
+
+    void bid(boolean declined) {
+        registry.counter("ains_bids_total", new Tag("kind", declined ? "declined" : "bid")).inc();
+    }
+
     void checked(int problems) {
         checkOk.set(problems == 0 ? 1 : 0);
         checkProblems.set(problems);

@@ -11,9 +11,10 @@ import dev.ains.kit.error.ApiProblem;
  * {@link #require}; an illegal transition is a 409 and changes nothing.
  */
 public enum TaskState {
-    BLOCKED, QUEUED, ASSIGNED, RUNNING, RETRY_WAIT, COMPLETED, DEAD_LETTERED, CANCELLED;
+    AUCTIONING, BLOCKED, QUEUED, ASSIGNED, RUNNING, RETRY_WAIT, COMPLETED, DEAD_LETTERED, CANCELLED;
 
     private static final Map<TaskState, Set<TaskState>> NEXT = Map.of(
+            AUCTIONING, EnumSet.of(QUEUED, DEAD_LETTERED, CANCELLED),
             BLOCKED, EnumSet.of(QUEUED, CANCELLED),
             QUEUED, EnumSet.of(ASSIGNED, CANCELLED),
             ASSIGNED, EnumSet.of(RUNNING, COMPLETED, RETRY_WAIT, QUEUED, DEAD_LETTERED, CANCELLED),

@@ -30,7 +30,8 @@ final class ApiMapper {
                 .nextAttemptAt(t.nextAttemptAt()).leaseExpiresAt(t.leaseExpiresAt())
                 .cancelReason(t.cancelReason()).cancelledBy(t.cancelledBy()).createdBy(t.createdBy())
                 .createdAt(t.createdAt()).updatedAt(t.updatedAt()).startedAt(t.startedAt())
-                .completedAt(t.completedAt()).executionMs(t.executionMs());
+                .completedAt(t.completedAt()).executionMs(t.executionMs()).budget(t.budget()).currency(t.currency())
+                .auctionWinnerId(t.auctionWinnerId());
         out.setRetryPolicy(new RetryPolicy().strategy(RetryPolicy.StrategyEnum.fromValue(t.retryPolicy().strategy().wire()))
                 .baseDelayMs(t.retryPolicy().baseMs()).maxDelayMs(t.retryPolicy().capMs())
                 .jitter(t.retryPolicy().jitter()));

@@ -123,6 +123,7 @@ public class AgentWorkService {
             store.endAttempt(tx, taskId, t.attemptCount(), "SUCCEEDED", null, null, null);
             TaskEvents.outcome(tx, t, t.assignedAgentId(), "SUCCEEDED", ms);
             TaskEvents.completed(tx, t, t.assignedAgentId(), t.attemptCount(), ms, result);
+            TaskEvents.settlement(tx, t, TaskState.COMPLETED, null);
             metrics.completed(t.taskType());
             lifecycle.unblockDependents(tx, t);
             TaskRecord tt = t;

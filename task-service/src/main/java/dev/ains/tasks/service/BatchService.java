@@ -80,6 +80,9 @@ public class BatchService {
                 batchCheck.that(keys.putIfAbsent(item.key(), i) == null, "key", "duplicate key '" + item.key() + "'");
             }
             Check taskCheck = Check.of().required("task", item.task());
+            // a batch is inserted and routed as one; an auction per item would undo that
+            taskCheck.that(item.task() == null || item.task().budget() == null, "budget",
+                    "tasks in a batch cannot be auctioned; submit them one by one");
             prepared.add(item.task() == null ? null : tasks.prepare(taskCheck, caller, item.task(), UUID.randomUUID()));
             List<FieldError> e = new ArrayList<>(batchCheck.errors(p));
             e.addAll(taskCheck.errors(item.task() == null ? p : p + "task."));

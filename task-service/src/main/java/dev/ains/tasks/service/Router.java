@@ -62,7 +62,8 @@ public class Router {
             return Optional.empty();
         }
         Map<UUID, Candidate> byId = new LinkedHashMap<>();
-        candidates.forEach(c -> byId.put(c.getAgentId(), c));
+        candidates.stream().filter(c -> task.pinnedAgent() == null || task.pinnedAgent().equals(c.getAgentId()))
+                .forEach(c -> byId.put(c.getAgentId(), c)); // an auction's task goes to its winner only
         Map<UUID, Integer> loads = store.loads(tx, new ArrayList<>(byId.keySet()));
         List<RoutingScore.Candidate> input = byId.values().stream()
                 .map(c -> new RoutingScore.Candidate(c.getAgentId(), c.getTrustScore(),
@@ -79,7 +80,9 @@ public class Router {
         if (chosen == null) {
             metrics.routed("no_eligible_agent");
             if (recordMiss) {
-                store.insertRoutingDecision(tx, task.taskId(), null, ranked.isEmpty()
+                store.insertRoutingDecision(tx, task.taskId(), null, task.pinnedAgent() != null && ranked.isEmpty()
+                        ? "the auction's winner " + task.pinnedAgent() + " is not online"
+                        : ranked.isEmpty()
                         ? "no online agent holds " + task.capability() + " with trust >= " + task.minTrust()
                         : "every eligible agent is at capacity", describe(ranked));
             }
@@ -88,8 +91,9 @@ public class Router {
         int attempt = store.assign(tx, task.taskId(), chosen, settings.claimTimeoutSeconds())
                 .orElseThrow(() -> new IllegalStateException("task " + task.taskId() + " left the queue while locked"));
         store.insertAttempt(tx, task.taskId(), attempt, chosen);
-        store.insertRoutingDecision(tx, task.taskId(), chosen, "highest score among " + ranked.stream()
-                .filter(RoutingScore.Scored::eligible).count() + " eligible agents", describe(ranked));
+        store.insertRoutingDecision(tx, task.taskId(), chosen, task.pinnedAgent() != null ? "won the task's auction"
+                : "highest score among " + ranked.stream().filter(RoutingScore.Scored::eligible).count()
+                + " eligible agents", describe(ranked));
         TaskRecord t = store.find(tx, task.taskId()).orElseThrow();
         TaskEvents.publish(tx, "task.assigned", t, TaskState.ASSIGNED, chosen, attempt, null, null);
         metrics.routed("assigned");

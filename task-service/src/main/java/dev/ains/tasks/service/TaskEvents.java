@@ -63,6 +63,35 @@ final class TaskEvents {
         }
     }
 
+    /** A task with a budget, for economic-service to put out to auction (the sink adds the invitees). */
+    static void auctionRequested(DbExecute tx, TaskRecord t) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("task_id", t.taskId());
+        p.put("client_id", t.createdBy());
+        p.put("capability", t.capability());
+        p.put("task_type", t.taskType());
+        p.put("budget", t.budget());
+        putIf(p, "currency", t.currency());
+        putIf(p, "deadline_seconds", t.auctionSeconds());
+        p.put("min_trust", t.minTrust());
+        Outbox.add(tx, List.of(EventSinks.ECONOMY), "auction.requested", p);
+    }
+
+    /**
+     * The final outcome of an auctioned task, for economic-service: COMPLETED pays the winner from the
+     * escrow, DEAD_LETTERED and CANCELLED return the money. Nothing for tasks without a budget.
+     */
+    static void settlement(DbExecute tx, TaskRecord t, TaskState outcome, String reason) {
+        if (t.budget() == null) {
+            return;
+        }
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("task_id", t.taskId());
+        p.put("outcome", outcome.name());
+        putIf(p, "reason", reason == null || reason.length() <= 500 ? reason : reason.substring(0, 500));
+        Outbox.add(tx, List.of(EventSinks.ECONOMY), "task.settlement", p);
+    }
+
     /** An attempt's outcome for the registry, which moves the agent's trust with it. */
     static void outcome(DbExecute tx, TaskRecord t, UUID agent, String outcome, Long executionMs) {
         Map<String, Object> p = new LinkedHashMap<>();

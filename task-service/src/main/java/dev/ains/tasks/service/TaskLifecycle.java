@@ -63,6 +63,7 @@ public class TaskLifecycle {
         TaskEvents.publish(tx, "task.failed", t, next, agent, t.attemptCount(), null, error);
         TaskEvents.afterFailure(tx, t, outcome, next, agent, error, delay);
         if (next == TaskState.DEAD_LETTERED) {
+            TaskEvents.settlement(tx, t, next, error);
             failDependents(tx, t, "DEAD_LETTERED");
         }
         metrics.failed(t.taskType(), outcome);
@@ -110,6 +111,7 @@ public class TaskLifecycle {
         }
         store.markCancelled(tx, t.taskId(), reason, by);
         TaskEvents.publish(tx, "task.cancelled", t, TaskState.CANCELLED, t.assignedAgentId(), null, null, reason);
+        TaskEvents.settlement(tx, t, TaskState.CANCELLED, reason);
         metrics.cancelled(t.taskType());
         failDependents(tx, t, "CANCELLED");
         LOG.info(() -> "task " + t.taskId() + " cancelled by " + by + (reason == null ? "" : ": " + reason));

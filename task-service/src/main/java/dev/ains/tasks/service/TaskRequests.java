@@ -27,7 +27,8 @@ public final class TaskRequests {
                         rp.hasNonNull("base_delay_ms") ? rp.get("base_delay_ms").asLong() : null,
                         rp.hasNonNull("max_delay_ms") ? rp.get("max_delay_ms").asLong() : null,
                         rp.hasNonNull("jitter") ? rp.get("jitter").asDouble() : null),
-                deps);
+                deps, t.hasNonNull("budget") ? t.get("budget").asLong() : null, text(t, "currency"),
+                t.hasNonNull("auction_seconds") ? t.get("auction_seconds").asInt() : null);
     }
 
     private static String text(JsonNode n, String field) {

@@ -19,6 +19,7 @@ import dev.ains.tasks.lifecycle.TaskState;
 import dev.ains.tasks.store.AttemptRecord;
 import dev.ains.tasks.store.TaskRecord;
 import dev.ains.tasks.store.TaskStore;
+import io.helidon.dbclient.DbExecute;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -47,7 +48,11 @@ public class TaskService {
 
     public record NewTask(String taskType, String capability, JsonNode inputData, Integer priority,
                           Integer timeoutSeconds, Integer maxRetries, Double minTrust, RetryPolicy retryPolicy,
-                          List<UUID> dependsOn) {
+                          List<UUID> dependsOn, Long budget, String currency, Integer auctionSeconds) {
+    }
+
+    /** A task's auction: it goes to economic-service before any routing. */
+    record Auction(long budget, String currency, int seconds) {
     }
 
     /** A requested retry policy; null fields take the defaults. */
@@ -58,7 +63,7 @@ public class TaskService {
     }
 
     /** A validated submission, ready to insert. */
-    record Prepared(TaskStore.NewTask row, List<UUID> deps, String input) {
+    record Prepared(TaskStore.NewTask row, List<UUID> deps, String input, Auction auction) {
     }
 
     /** Checks one submission into {@code check} (field names relative to the task) and normalises it. */
@@ -70,7 +75,12 @@ public class TaskService {
                 .range("priority", n.priority(), 1, 10)
                 .range("timeout_seconds", n.timeoutSeconds(), 1, 86_400)
                 .range("max_retries", n.maxRetries(), 0, 20)
-                .rangeD("min_trust", n.minTrust(), 0, 1);
+                .rangeD("min_trust", n.minTrust(), 0, 1)
+                .range("budget", n.budget(), 0, 100_000_000_000_000L)
+                .pattern("currency", n.currency(), "^[A-Z]{3}$", "an ISO 4217 code such as USD")
+                .range("auction_seconds", n.auctionSeconds(), 1, 3600)
+                .that(n.budget() == null || n.dependsOn() == null || n.dependsOn().isEmpty(), "budget",
+                        "a task with dependencies cannot be auctioned (its price would be set before it can start)");
         String input = Json.write(n.inputData() == null ? Json.MAPPER.createObjectNode() : n.inputData());
         check.that(input.getBytes(StandardCharsets.UTF_8).length <= settings.maxInputBytes(), "input_data",
                 "must be at most " + settings.maxInputBytes() + " bytes of JSON");
@@ -83,7 +93,9 @@ public class TaskService {
                 n.timeoutSeconds() == null ? settings.timeoutSeconds(type) : n.timeoutSeconds(),
                 n.maxRetries() == null ? settings.maxRetries(type) : n.maxRetries(),
                 n.minTrust() == null ? 0 : n.minTrust(), caller.id(), retry);
-        return new Prepared(row, deps, input);
+        Auction auction = n.budget() == null ? null : new Auction(n.budget(), n.currency(),
+                n.auctionSeconds() == null ? 10 : n.auctionSeconds());
+        return new Prepared(row, deps, input, auction);
     }
 
     public Created create(Caller caller, NewTask n, String idempotencyKey) {
@@ -97,7 +109,7 @@ public class TaskService {
         Backoff retry = row.retry();
         String requestHash = idempotencyKey == null ? null : Secrets.hash(Json.write(row.taskType()) + "|"
                 + row.capability() + "|" + input + "|" + row.priority() + "|" + row.timeoutSeconds() + "|"
-                + row.maxRetries() + "|" + row.minTrust() + "|" + retry + "|" + deps);
+                + row.maxRetries() + "|" + row.minTrust() + "|" + retry + "|" + deps + "|" + prepared.auction());
         // One transaction: the task, its event and its first routing attempt commit together (one
         // durable commit per submission); a registry outage only leaves the task queued.
         Created created = database.inTransaction(tx -> {
@@ -121,9 +133,11 @@ public class TaskService {
                     return new Created(blocked, false, id);
                 }
             }
+            if (prepared.auction() != null) {
+                return new Created(startAuction(tx, t, prepared.auction()), false, id);
+            }
             TaskEvents.publish(tx, "task.created", t, TaskState.QUEUED, null, null, null, null);
-            var queued = new TaskStore.QueuedTask(t.taskId(), t.taskType(), t.capability(), t.minTrust(),
-                    t.priority(), t.createdBy(), t.createdAt());
+            var queued = TaskStore.QueuedTask.of(t);
             return new Created(router.route(tx, queued, true).orElse(t), false, id);
         });
         if (created.replayed()) {
@@ -147,11 +161,26 @@ public class TaskService {
         Prepared p = prepare(check, caller, n, UUID.randomUUID());
         check.orThrow();
         TaskRecord t = store.insert(tx, p.row());
-        TaskEvents.publish(tx, "task.created", t, TaskState.QUEUED, null, null, null, null);
         metrics.created(t.taskType());
-        var queued = new TaskStore.QueuedTask(t.taskId(), t.taskType(), t.capability(), t.minTrust(), t.priority(),
-                t.createdBy(), t.createdAt());
+        if (p.auction() != null) {
+            return startAuction(tx, t, p.auction());
+        }
+        TaskEvents.publish(tx, "task.created", t, TaskState.QUEUED, null, null, null, null);
+        var queued = TaskStore.QueuedTask.of(t);
         return router.route(tx, queued, true).orElse(t);
+    }
+
+    /**
+     * Puts a just-inserted task out to auction: AUCTIONING, and a request to economic-service in the same
+     * transaction (the outbox); the award comes back through {@code /internal/auction-results}.
+     */
+    private TaskRecord startAuction(DbExecute tx, TaskRecord t, Auction a) {
+        store.startAuction(tx, t.taskId(), a.budget(), a.currency(), a.seconds());
+        TaskRecord auctioning = store.find(tx, t.taskId()).orElseThrow();
+        TaskEvents.publish(tx, "task.created", auctioning, TaskState.AUCTIONING, null, null, null, null);
+        TaskEvents.auctionRequested(tx, auctioning);
+        LOG.fine(() -> "task " + t.taskId() + " put out to auction: budget " + a.budget());
+        return auctioning;
     }
 
     /** Dependencies must exist, be the caller's to see, and still be able to complete. */
@@ -245,8 +274,7 @@ public class TaskService {
         store.requeue(tx, t.taskId());
         TaskEvents.publish(tx, "task.requeued", t, TaskState.QUEUED, null, t.attemptCount(), null, null);
         metrics.redriven(t.taskType());
-        var q = new TaskStore.QueuedTask(t.taskId(), t.taskType(), t.capability(), t.minTrust(), t.priority(),
-                t.createdBy(), t.createdAt());
+        var q = TaskStore.QueuedTask.of(t);
         return router.route(tx, q, false).orElseGet(() -> store.find(tx, t.taskId()).orElseThrow());
     }
 

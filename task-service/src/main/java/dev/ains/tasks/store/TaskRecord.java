@@ -14,7 +14,8 @@ public record TaskRecord(UUID taskId, String taskType, String capability, JsonNo
                          OffsetDateTime leaseExpiresAt, OffsetDateTime nextAttemptAt, JsonNode result, String error,
                          String cancelReason, String cancelledBy, String createdBy, OffsetDateTime createdAt,
                          OffsetDateTime updatedAt, OffsetDateTime startedAt, OffsetDateTime completedAt,
-                         Long executionMs, Backoff retryPolicy, int attemptsBase, UUID batchId) {
+                         Long executionMs, Backoff retryPolicy, int attemptsBase, UUID batchId,
+                         Long budget, String currency, Integer auctionSeconds, UUID auctionWinnerId) {
 
     /** Attempts left in the current budget (a redrive renews it). */
     public boolean attemptsLeft() {

@@ -84,8 +84,22 @@ public class TaskStore {
                 .map(r -> Map.entry(Rows.string(r, "request_hash"), Rows.uuid(r, "task_id")));
     }
 
+    /** A task waiting to be routed; {@code pinnedAgent} (an auction's winner) is the only agent it may go to. */
     public record QueuedTask(UUID taskId, String taskType, String capability, double minTrust, int priority,
-                             String createdBy, OffsetDateTime createdAt) {
+                             String createdBy, OffsetDateTime createdAt, UUID pinnedAgent) {
+        public static QueuedTask of(TaskRecord t) {
+            return new QueuedTask(t.taskId(), t.taskType(), t.capability(), t.minTrust(), t.priority(), t.createdBy(),
+                    t.createdAt(), t.auctionWinnerId());
+        }
+    }
+
+    public void startAuction(DbExecute tx, UUID taskId, long budget, String currency, int seconds) {
+        tx.namedUpdate("start-auction", budget, currency, seconds, taskId);
+    }
+
+    /** AUCTIONING → QUEUED (for the winner when there is one); false when the task is no longer auctioning. */
+    public boolean auctionQueued(DbExecute tx, UUID taskId, UUID winner) {
+        return tx.namedUpdate("auction-queued", winner, taskId) > 0;
     }
 
     public Optional<QueuedTask> lockQueued(DbExecute tx, UUID taskId) {
@@ -298,7 +312,7 @@ public class TaskStore {
     public List<QueuedTask> requeueDue(DbExecute tx) {
         return tx.namedQuery("requeue-due").map(r -> new QueuedTask(Rows.uuid(r, "task_id"),
                 Rows.string(r, "task_type"), Rows.string(r, "capability"), 0, r.column("priority").getInt(),
-                Rows.string(r, "created_by"), Rows.time(r, "created_at"))).toList();
+                Rows.string(r, "created_by"), Rows.time(r, "created_at"), Rows.uuid(r, "auction_winner_id"))).toList();
     }
 
     public List<UUID> expiredLeases() {
@@ -365,7 +379,7 @@ public class TaskStore {
     private static QueuedTask queued(DbRow r) {
         return new QueuedTask(Rows.uuid(r, "task_id"), Rows.string(r, "task_type"), Rows.string(r, "capability"),
                 r.column("min_trust").getDouble(), r.column("priority").getInt(), Rows.string(r, "created_by"),
-                Rows.time(r, "created_at"));
+                Rows.time(r, "created_at"), Rows.uuid(r, "auction_winner_id"));
     }
 
     static TaskRecord task(DbRow r) {
@@ -381,7 +395,8 @@ public class TaskStore {
                 Rows.longOrNull(r, "execution_ms"),
                 new Backoff(Backoff.Strategy.of(Rows.string(r, "retry_strategy")), r.column("retry_base_ms").getLong(),
                         r.column("retry_cap_ms").getLong(), r.column("retry_jitter").getDouble()),
-                r.column("attempts_base").getInt(), Rows.uuid(r, "batch_id"));
+                r.column("attempts_base").getInt(), Rows.uuid(r, "batch_id"), Rows.longOrNull(r, "budget"),
+                Rows.string(r, "currency"), Rows.intOrNull(r, "auction_seconds"), Rows.uuid(r, "auction_winner_id"));
     }
 
 }

@@ -18,7 +18,8 @@ import dev.ains.kit.testing.Api;
 import dev.ains.kit.testing.Api.Auth;
 
 /**
- * WireMock stubs standing in for agent-registry and analytics-service in task-service's own tests: API
+ * WireMock stubs standing in for agent-registry, analytics-service and economic-service in task-service's
+ * own tests: API
  * keys {@code ak_one} and {@code ak_two} belong to the two given agents, both online; outcomes and
  * events are accepted; the first agent is the only candidate, with room for one task.
  */
@@ -35,6 +36,7 @@ final class Neighbours {
         neighbours.start();
         System.setProperty("agent-registry/mp-rest/url", neighbours.baseUrl());
         System.setProperty("analytics-service/mp-rest/url", neighbours.baseUrl());
+        System.setProperty("economic-service/mp-rest/url", neighbours.baseUrl());
         return neighbours;
     }
 
@@ -65,6 +67,8 @@ final class Neighbours {
                 .willReturn(okJson("{\"accepted\":1,\"duplicates\":0}")));
         neighbours.stubFor(post(urlEqualTo("/ains/analytics/internal/events"))
                 .willReturn(okJson("{\"accepted\":1,\"duplicates\":0}")));
+        neighbours.stubFor(post(urlEqualTo("/economy/internal/auctions")).willReturn(aResponse().withStatus(204)));
+        neighbours.stubFor(post(urlEqualTo("/economy/internal/task-outcomes")).willReturn(aResponse().withStatus(204)));
         candidates(neighbours, agent1, 1);
     }
 

@@ -518,6 +518,75 @@ class TaskApiIT {
         json(api.get("/aitp/templates/" + id, client), 404);
     }
 
+    @Test
+    void aTaskWithABudgetIsAuctionedGoesToTheWinnerAndItsOutcomeSettles() {
+        Auth economy = Auth.bearer(jwt.issue("economic-service", List.of(Roles.SERVICE), 600));
+        assertThat(fields(json(api.post("/aitp/tasks", client, "{\"task_type\":\"t\",\"capability_required\":\"cap\","
+                + "\"budget\":-1,\"currency\":\"usd\",\"auction_seconds\":0}"), 422)))
+                .containsExactlyInAnyOrder("budget", "currency", "auction_seconds");
+        String plain = json(api.post("/aitp/tasks", client, task("dep")), 201).get("task_id").asText();
+        assertThat(fields(json(api.post("/aitp/tasks", client, "{\"task_type\":\"t\",\"capability_required\":\"cap\","
+                + "\"budget\":5,\"depends_on\":[\"" + plain + "\"]}"), 422))).containsExactly("budget");
+        assertThat(fields(json(api.post("/aitp/tasks/batch", client, "{\"tasks\":[{\"task\":{\"task_type\":\"t\","
+                + "\"capability_required\":\"cap\",\"budget\":5}}]}"), 422))).containsExactly("tasks[0].task.budget");
+        api.delete("/aitp/tasks/" + plain, client).close();
+
+        JsonNode auctioned = json(api.post("/aitp/tasks", client, "{\"task_type\":\"priced\","
+                + "\"capability_required\":\"cap\",\"budget\":1000,\"auction_seconds\":30}"), 201);
+        String id = auctioned.get("task_id").asText();
+        assertThat(auctioned.get("status").asText()).isEqualTo("AUCTIONING");
+        assertThat(auctioned.get("budget").asLong()).isEqualTo(1000);
+        // the request reaches economic-service with the online candidates as invitees
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> NEIGHBOURS.verify(postRequestedFor(
+                urlEqualTo("/economy/internal/auctions")).withRequestBody(matchingJsonPath("$.auctions[0].task_id",
+                equalTo(id))).withRequestBody(matchingJsonPath("$.auctions[0].invited[0].agent_id",
+                equalTo(A1.toString()))).withRequestBody(matchingJsonPath("$.auctions[0].deadline_seconds",
+                equalTo("30")))));
+        assertThat(fields(json(api.post("/internal/auction-results", economy, "{\"results\":[{\"task_id\":\"" + id
+                + "\",\"result\":\"awarded\"}]}"), 422))).containsExactly("results[0].agent_id");
+        json(api.post("/internal/auction-results", client, "{\"results\":[]}"), 403);
+
+        String award = "{\"results\":[{\"task_id\":\"" + id + "\",\"result\":\"awarded\",\"agent_id\":\"" + A1
+                + "\",\"price\":800,\"currency\":\"USD\"}]}";
+        json(api.post("/internal/auction-results", economy, award), 204);
+        json(api.post("/internal/auction-results", economy, award), 204); // again: nothing changes
+        JsonNode assigned = json(api.get("/aitp/tasks/" + id, client), 200);
+        assertThat(assigned.get("status").asText()).isEqualTo("ASSIGNED");
+        assertThat(assigned.get("auction_winner_id").asText()).isEqualTo(A1.toString());
+        assertThat(json(api.get("/aitp/tasks/" + id + "/routing", client), 200).at("/items/0/reason").asText())
+                .contains("auction");
+        json(api.post("/aitp/agents/" + A1 + "/claim?wait_seconds=1", AGENT1, ""), 200);
+        json(api.post("/aitp/tasks/" + id + "/complete", AGENT1, "{\"result\":{\"ok\":true}}"), 200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> NEIGHBOURS.verify(postRequestedFor(
+                urlEqualTo("/economy/internal/task-outcomes")).withRequestBody(matchingJsonPath(
+                "$.outcomes[0].task_id", equalTo(id))).withRequestBody(matchingJsonPath("$.outcomes[0].outcome",
+                equalTo("COMPLETED")))));
+
+        // a failed auction dead-letters the task with its reason; a cancelled auctioning task is refunded
+        String failing = json(api.post("/aitp/tasks", client, "{\"task_type\":\"priced\",\"capability_required\":"
+                + "\"cap\",\"budget\":10}"), 201).get("task_id").asText();
+        json(api.post("/internal/auction-results", economy, "{\"results\":[{\"task_id\":\"" + failing
+                + "\",\"result\":\"failed\",\"reason\":\"client cannot cover the winning bid\"}]}"), 204);
+        JsonNode dead = json(api.get("/aitp/tasks/" + failing, client), 200);
+        assertThat(dead.get("status").asText()).isEqualTo("DEAD_LETTERED");
+        assertThat(dead.get("error").asText()).contains("auction failed").contains("cannot cover");
+        String cancelled = json(api.post("/aitp/tasks", client, "{\"task_type\":\"priced\",\"capability_required\":"
+                + "\"cap\",\"budget\":10}"), 201).get("task_id").asText();
+        assertThat(json(api.delete("/aitp/tasks/" + cancelled, client), 200).get("status").asText())
+                .isEqualTo("CANCELLED");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> NEIGHBOURS.verify(postRequestedFor(
+                urlEqualTo("/economy/internal/task-outcomes")).withRequestBody(matchingJsonPath(
+                "$.outcomes[*].task_id", equalTo(cancelled)))));
+        // no acceptable bid: routed as any task
+        String unbid = json(api.post("/aitp/tasks", client, "{\"task_type\":\"priced\",\"capability_required\":"
+                + "\"cap\",\"budget\":10}"), 201).get("task_id").asText();
+        json(api.post("/internal/auction-results", economy, "{\"results\":[{\"task_id\":\"" + unbid
+                + "\",\"result\":\"no_bids\"}]}"), 204);
+        JsonNode routed = json(api.get("/aitp/tasks/" + unbid, client), 200);
+        assertThat(routed.get("status").asText()).isEqualTo("ASSIGNED");
+        assertThat(routed.has("auction_winner_id")).isFalse();
+    }
+
     private void candidates(UUID agent, int capacity) {
         Neighbours.candidates(NEIGHBOURS, agent, capacity);
     }

@@ -1,0 +1,242 @@
+package dev.ains.economy.rest;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.ains.kit.testing.Api.fields;
+import static dev.ains.kit.testing.Api.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.ains.kit.json.Json;
+import dev.ains.kit.security.JwtService;
+import dev.ains.kit.security.Roles;
+import dev.ains.kit.testing.Api;
+import dev.ains.kit.testing.Api.Auth;
+import io.helidon.microprofile.testing.junit5.AddConfig;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.client.WebTarget;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Auctions over HTTP against a real PostgreSQL, with WireMock as the registry (agent API keys) and as
+ * task-service (where auction results are delivered through the outbox).
+ */
+@HelidonTest
+@AddConfig(key = "ains.db.embedded.durable", value = "false")
+@AddConfig(key = "ains.economy.auction-check-ms", value = "100")
+@AddConfig(key = "ains.outbox.poll-ms", value = "50")
+@AddConfig(key = "ains.economy.api-key-cache-seconds", value = "0")
+class AuctionApiIT {
+    private static final WireMockServer NEIGHBOURS = new WireMockServer(options().dynamicPort());
+
+    static {
+        NEIGHBOURS.start();
+        System.setProperty("agent-registry/mp-rest/url", NEIGHBOURS.baseUrl());
+        System.setProperty("task-service/mp-rest/url", NEIGHBOURS.baseUrl());
+    }
+
+    @Inject
+    WebTarget target;
+    @Inject
+    JwtService jwt;
+
+    private Api api;
+    private Auth admin;
+    private Auth service;
+    private final UUID a1 = UUID.randomUUID();
+    private final UUID a2 = UUID.randomUUID();
+    private final UUID a3 = UUID.randomUUID();
+    private static final Auth AGENT1 = Auth.apiKey("ak_1");
+    private static final Auth AGENT2 = Auth.apiKey("ak_2");
+    private static final Auth AGENT3 = Auth.apiKey("ak_3");
+
+    @BeforeEach
+    void setUp() {
+        api = new Api(target);
+        admin = Auth.bearer(jwt.issue("admin", List.of(Roles.ADMIN), 600));
+        service = Auth.bearer(jwt.issue("task-service", List.of(Roles.SERVICE), 600));
+        NEIGHBOURS.resetAll();
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/api-keys/verify")).atPriority(10)
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"type\":\"x\",\"title\":\"Not found\",\"status\":404}")));
+        for (var k : List.of(new Object[] {"ak_1", a1}, new Object[] {"ak_2", a2}, new Object[] {"ak_3", a3})) {
+            NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/api-keys/verify")).atPriority(1)
+                    .withRequestBody(matchingJsonPath("$.api_key", equalTo((String) k[0])))
+                    .willReturn(okJson("{\"agent_id\":\"" + k[1] + "\",\"status\":\"ONLINE\"}")));
+        }
+        NEIGHBOURS.stubFor(post(urlEqualTo("/internal/auction-results")).willReturn(aResponse().withStatus(204)));
+    }
+
+    @AfterAll
+    static void stop() {
+        NEIGHBOURS.stop();
+    }
+
+    @Test
+    void bidsAreScoredTheWinnerIsPaidItsBidInEscrowAndTaskServiceIsTold() {
+        String client = funded(10_000);
+        Auth asClient = Auth.bearer(jwt.issue(client, List.of(Roles.CLIENT), 600));
+        UUID task = UUID.randomUUID();
+        open(task, client, 1000, 60);
+        open(task, client, 1000, 60); // again: still one auction
+
+        assertThat(fields(json(api.post("/economy/auctions/" + task + "/bids", AGENT1, "{\"price\":-1}"), 422)))
+                .contains("price", "eta_seconds", "confidence");
+        json(api.post("/economy/auctions/" + task + "/bids", AGENT3, bid(10, 10, 1.0)), 403);
+        json(api.post("/economy/auctions/" + task + "/bids", asClient, bid(10, 10, 1.0)), 403);
+        // dear, fast, confident and well reputed against cheap, slow and unsure: equal weights pick the first
+        json(api.post("/economy/auctions/" + task + "/bids", AGENT1, bid(950, 60, 0.95)), 200);
+        json(api.post("/economy/auctions/" + task + "/bids", AGENT1, bid(900, 60, 0.95)), 200); // replaces
+        assertThat(json(api.get("/economy/auctions?status=OPEN", AGENT2), 200).get("items").findValuesAsText("auction_id"))
+                .contains(task.toString());
+        json(api.post("/economy/auctions/" + task + "/bids", AGENT2, bid(200, 600, 0.6)), 200);
+
+        // every invited agent answered: awarded before the deadline
+        JsonNode awarded = await().atMost(Duration.ofSeconds(10)).until(
+                () -> json(api.get("/economy/auctions/" + task, asClient), 200),
+                a -> "AWARDED".equals(a.get("status").asText()));
+        assertThat(awarded.get("winner_agent_id").asText()).isEqualTo(a1.toString());
+        assertThat(awarded.get("price").asLong()).isEqualTo(900);
+        assertThat(awarded.get("escrow_id").asText()).isEqualTo("task:" + task);
+        assertThat(awarded.get("bids")).hasSize(2);
+        assertThat(awarded.at("/bids/0/score").asDouble()).isGreaterThan(awarded.at("/bids/1/score").asDouble());
+        JsonNode seenByLoser = json(api.get("/economy/auctions/" + task, AGENT2), 200);
+        assertThat(seenByLoser.get("bids")).hasSize(1);
+        json(api.get("/economy/auctions/" + task, AGENT3), 404);
+        assertThat(json(api.post("/economy/auctions/" + task + "/bids", AGENT2, bid(100, 60, 0.9)), 409).get("type")
+                .asText()).endsWith("auction-closed");
+        JsonNode held = json(api.get("/economy/accounts/" + client, asClient), 200);
+        assertThat(held.get("available").asLong()).isEqualTo(9100);
+        assertThat(held.get("pending").asLong()).isEqualTo(900);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> NEIGHBOURS.verify(postRequestedFor(
+                urlEqualTo("/internal/auction-results")).withRequestBody(matchingJsonPath("$.results[0].task_id",
+                equalTo(task.toString()))).withRequestBody(matchingJsonPath("$.results[0].result", equalTo("awarded")))
+                .withRequestBody(matchingJsonPath("$.results[0].agent_id", equalTo(a1.toString())))));
+
+        // the task completes: the winner is paid its bid less the fee; the same outcome again changes nothing
+        String done = "{\"outcomes\":[{\"task_id\":\"" + task + "\",\"outcome\":\"COMPLETED\"}]}";
+        json(api.post("/economy/internal/task-outcomes", service, done), 204);
+        json(api.post("/economy/internal/task-outcomes", service, done), 204);
+        json(api.post("/economy/internal/task-outcomes", asClient, done), 403);
+        assertThat(json(api.get("/economy/escrows/task:" + task, admin), 200).get("status").asText())
+                .isEqualTo("POSTED");
+        assertThat(json(api.get("/economy/accounts/" + a1, admin), 200).get("available").asLong()).isEqualTo(855);
+        assertThat(json(api.get("/economy/accounts/" + client, asClient), 200).get("available").asLong())
+                .isEqualTo(9100);
+        assertLedgerHolds();
+    }
+
+    @Test
+    void theClientsPreferencesChangeTheWinnerAndACancelledTaskIsRefunded() {
+        String client = funded(5000);
+        Auth asClient = Auth.bearer(jwt.issue(client, List.of(Roles.CLIENT), 600));
+        JsonNode defaults = json(api.get("/economy/preferences", asClient), 200);
+        assertThat(defaults.get("weight_price").asDouble()).isEqualTo(1.0);
+        assertThat(defaults.get("no_bid_policy").asText()).isEqualTo("route");
+        assertThat(fields(json(api.put("/economy/preferences", asClient,
+                "{\"weight_price\":-1,\"min_confidence\":2}"), 422))).containsExactlyInAnyOrder("weight_price",
+                "min_confidence");
+        json(api.put("/economy/preferences", asClient, "{\"weight_price\":10}"), 200);
+
+        UUID task = UUID.randomUUID();
+        open(task, client, 1000, 60);
+        json(api.post("/economy/auctions/" + task + "/bids", AGENT1, bid(900, 60, 0.95)), 200);
+        json(api.post("/economy/auctions/" + task + "/bids", AGENT2, bid(200, 600, 0.6)), 200);
+        JsonNode awarded = await().atMost(Duration.ofSeconds(10)).until(
+                () -> json(api.get("/economy/auctions/" + task, asClient), 200),
+                a -> "AWARDED".equals(a.get("status").asText()));
+        assertThat(awarded.get("winner_agent_id").asText()).isEqualTo(a2.toString());
+        assertThat(awarded.get("price").asLong()).isEqualTo(200);
+
+        json(api.post("/economy/internal/task-outcomes", service, "{\"outcomes\":[{\"task_id\":\"" + task
+                + "\",\"outcome\":\"CANCELLED\",\"reason\":\"client cancelled\"}]}"), 204);
+        assertThat(json(api.get("/economy/escrows/task:" + task, admin), 200).get("status").asText())
+                .isEqualTo("VOIDED");
+        assertThat(json(api.get("/economy/accounts/" + client, asClient), 200).get("available").asLong())
+                .isEqualTo(5000);
+        assertLedgerHolds();
+    }
+
+    @Test
+    void withoutAnAcceptableBidThePolicyDecidesAndAClientThatCannotPayFailsTheAuction() {
+        String client = funded(300);
+        Auth asClient = Auth.bearer(jwt.issue(client, List.of(Roles.CLIENT), 600));
+        // nobody bids within the deadline: routed without payment (the default)
+        UUID quiet = UUID.randomUUID();
+        open(quiet, client, 1000, 1);
+        JsonNode routed = await().atMost(Duration.ofSeconds(10)).until(
+                () -> json(api.get("/economy/auctions/" + quiet, asClient), 200),
+                a -> !"OPEN".equals(a.get("status").asText()));
+        assertThat(routed.get("status").asText()).isEqualTo("NO_BIDS");
+
+        // only an over-budget bid and a refusal, and the client wants failure then
+        json(api.put("/economy/preferences", asClient, "{\"no_bid_policy\":\"fail\"}"), 200);
+        UUID picky = UUID.randomUUID();
+        open(picky, client, 100, 60);
+        json(api.post("/economy/auctions/" + picky + "/bids", AGENT1, bid(150, 60, 0.9)), 200);
+        json(api.post("/economy/auctions/" + picky + "/bids", AGENT2, "{\"decline\":true}"), 200);
+        JsonNode failed = await().atMost(Duration.ofSeconds(10)).until(
+                () -> json(api.get("/economy/auctions/" + picky, asClient), 200),
+                a -> !"OPEN".equals(a.get("status").asText()));
+        assertThat(failed.get("status").asText()).isEqualTo("FAILED");
+        assertThat(failed.get("bids").findValuesAsText("excluded_reason")).anyMatch(r -> r.contains("over the budget"))
+                .contains("declined");
+
+        // the winning bid is more than the client has
+        UUID dear = UUID.randomUUID();
+        open(dear, client, 1000, 60);
+        json(api.post("/economy/auctions/" + dear + "/bids", AGENT1, bid(800, 60, 0.9)), 200);
+        json(api.post("/economy/auctions/" + dear + "/award", asClient, ""), 200);
+        JsonNode poor = json(api.get("/economy/auctions/" + dear, asClient), 200);
+        assertThat(poor.get("status").asText()).isEqualTo("FAILED");
+        assertThat(poor.get("outcome_reason").asText()).contains("cannot cover").contains("800").contains("300");
+        assertThat(json(api.post("/economy/auctions/" + dear + "/award", asClient, ""), 409).get("type").asText())
+                .endsWith("auction-closed");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            var results = NEIGHBOURS.findAll(postRequestedFor(urlEqualTo("/internal/auction-results"))).stream()
+                    .map(r -> Json.tree(r.getBodyAsString()).get("results")).toList();
+            assertThat(results.toString()).contains(quiet + "\",\"result\":\"no_bids\"")
+                    .contains(picky + "\",\"result\":\"failed\"").contains(dear + "\",\"result\":\"failed\"");
+        });
+        assertThat(json(api.get("/economy/accounts/" + client, asClient), 200).get("available").asLong()).isEqualTo(300);
+        assertLedgerHolds();
+    }
+
+    private void open(UUID task, String client, long budget, int seconds) {
+        json(api.post("/economy/internal/auctions", service, "{\"auctions\":[{\"task_id\":\"" + task
+                + "\",\"client_id\":\"" + client + "\",\"capability\":\"cap\",\"task_type\":\"t\",\"budget\":" + budget
+                + ",\"deadline_seconds\":" + seconds + ",\"invited\":[{\"agent_id\":\"" + a1
+                + "\",\"trust_score\":0.9},{\"agent_id\":\"" + a2 + "\",\"trust_score\":0.5}]}]}"), 204);
+    }
+
+    private static String bid(long price, int eta, double confidence) {
+        return "{\"price\":" + price + ",\"eta_seconds\":" + eta + ",\"confidence\":" + confidence + "}";
+    }
+
+    private String funded(long amount) {
+        String client = "cl_" + UUID.randomUUID();
+        json(api.post("/economy/deposits", admin, "{\"deposit_id\":\"fund-" + client + "\",\"owner_id\":\"" + client
+                + "\",\"amount\":" + amount + "}"), 201);
+        return client;
+    }
+
+    private void assertLedgerHolds() {
+        JsonNode check = json(api.get("/economy/ledger/check", admin), 200);
+        assertThat(check.get("problems")).as(check.toString()).isEmpty();
+    }
+}
