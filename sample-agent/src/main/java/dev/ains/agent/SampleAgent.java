@@ -40,6 +40,9 @@ public final class SampleAgent {
     /** One permit per assignment the event stream announced and no worker has claimed yet. */
     private final Semaphore assigned = new Semaphore(0);
     private EventStream stream;
+    private Bidder bidder;
+    /** Its own thread: a slow economy must never delay a heartbeat. */
+    private final ScheduledExecutorService bidding = Executors.newSingleThreadScheduledExecutor();
 
     private SampleAgent(AgentSettings settings, UUID agentId, String apiKey) {
         this.settings = settings;
@@ -88,22 +91,15 @@ public final class SampleAgent {
     }
 
     void run() throws InterruptedException {
+        bidder = new Bidder(asAgent, settings);
         if (settings.eventStream()) {
             stream = asAgent.streamAgentEvents(agentId, null, this::onEvent,
                     e -> LOG.fine(() -> "event stream down, long-polling until it is back: " + e.getMessage()));
         }
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
         heartbeat.scheduleAtFixedRate(this::heartbeat, 0, settings.heartbeatSeconds(), TimeUnit.SECONDS);
-        Bidder bidder = new Bidder(asAgent, settings);
-        // its own thread: a slow economy must never delay a heartbeat
-        ScheduledExecutorService bidding = Executors.newSingleThreadScheduledExecutor();
-        bidding.scheduleWithFixedDelay(() -> {
-            try {
-                bidder.once();
-            } catch (Exception e) {
-                LOG.fine(() -> "looking for open calls failed: " + e.getMessage());
-            }
-        }, 1, 1, TimeUnit.SECONDS);
+        // the stream announces invitations at once; a look every few seconds is the safety net
+        bidding.scheduleWithFixedDelay(this::bid, 1, settings.eventStream() ? 5 : 1, TimeUnit.SECONDS);
         Thread[] workers = new Thread[settings.maxConcurrency()];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = Thread.ofPlatform().name("worker-" + i).start(this::work);
@@ -124,6 +120,16 @@ public final class SampleAgent {
             assigned.release();
         } else if ("task.cancelled".equals(e.type())) {
             LOG.info(() -> "cancelled by its client: " + e.data());
+        } else if ("auction.invited".equals(e.type())) {
+            bidding.execute(this::bid);
+        }
+    }
+
+    private void bid() {
+        try {
+            bidder.once();
+        } catch (Exception e) {
+            LOG.fine(() -> "looking for open calls failed: " + e.getMessage());
         }
     }
 

@@ -4,6 +4,7 @@ import java.time.temporal.ChronoUnit;
 
 import dev.ains.economy.client.tasks.ApiException;
 import dev.ains.economy.client.tasks.TasksInternalApi;
+import dev.ains.economy.client.tasks.model.AgentEventBatch;
 import dev.ains.economy.client.tasks.model.AuctionResultBatch;
 import dev.ains.kit.client.RemoteCallException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,14 @@ public class TaskServiceGateway {
     @Inject
     @RestClient
     TasksInternalApi tasks;
+
+    public void agentEvents(AgentEventBatch batch) {
+        try {
+            tasks.ingestAgentEvents(batch);
+        } catch (ApiException | WebApplicationException e) {
+            throw RemoteCallException.from("task-service", e);
+        }
+    }
 
     public void auctionResults(AuctionResultBatch batch) {
         try {

@@ -2,6 +2,8 @@ package dev.ains.economy.client;
 
 import java.util.List;
 
+import dev.ains.economy.client.tasks.model.AgentEvent;
+import dev.ains.economy.client.tasks.model.AgentEventBatch;
 import dev.ains.economy.client.tasks.model.AuctionResult;
 import dev.ains.economy.client.tasks.model.AuctionResultBatch;
 import dev.ains.economy.service.Auctions;
@@ -11,7 +13,10 @@ import dev.ains.kit.outbox.OutboxSink;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Auction results to task-service, which assigns, routes or fails the task. */
+/**
+ * To task-service: invitations (onto each invitee's event stream) and auction results (which assign,
+ * route or fail the task).
+ */
 @ApplicationScoped
 public class TaskServiceSink implements OutboxSink {
     @Inject
@@ -24,8 +29,17 @@ public class TaskServiceSink implements OutboxSink {
 
     @Override
     public void deliver(List<OutboxEvent> events) {
-        List<AuctionResult> results = events.stream().map(e -> Json.readLenient(e.payload(), AuctionResult.class))
+        List<AgentEvent> invitations = events.stream().filter(e -> "auction.invited".equals(e.eventType()))
+                .map(e -> Json.readLenient(e.payload(), AgentEvent.class).eventId(e.eventId())
+                        .eventType(e.eventType()).occurredAt(e.occurredAt()))
                 .toList();
-        tasks.auctionResults(new AuctionResultBatch().results(results));
+        List<AuctionResult> results = events.stream().filter(e -> !"auction.invited".equals(e.eventType()))
+                .map(e -> Json.readLenient(e.payload(), AuctionResult.class)).toList();
+        if (!invitations.isEmpty()) {
+            tasks.agentEvents(new AgentEventBatch().events(invitations));
+        }
+        if (!results.isEmpty()) {
+            tasks.auctionResults(new AuctionResultBatch().results(results));
+        }
     }
 }

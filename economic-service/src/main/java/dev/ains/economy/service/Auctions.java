@@ -96,9 +96,25 @@ public class Auctions {
             String cur = ledger.currency(a.currency());
             List<Invite> invited = a.invited() == null ? List.of() : a.invited();
             int deadline = a.deadlineSeconds() != null ? a.deadlineSeconds() : settings.defaultAuctionSeconds();
-            boolean created = database.inTransaction(tx -> store.insert(tx, a.taskId(), a.clientId(), a.capability(),
-                    a.taskType(), a.budget(), cur, deadline, Json.write(invited.stream().map(v -> Map.of(
-                            "agent_id", v.agentId(), "trust_score", v.trustScore())).toList()), invited.size()));
+            boolean created = database.inTransaction(tx -> {
+                if (!store.insert(tx, a.taskId(), a.clientId(), a.capability(), a.taskType(), a.budget(), cur,
+                        deadline, Json.write(invited.stream().map(v -> Map.of("agent_id", v.agentId(), "trust_score",
+                                v.trustScore())).toList()), invited.size())) {
+                    return false;
+                }
+                // each invitee hears of the call on its event stream (task-service's journal)
+                AuctionRow opened = store.find(tx, a.taskId()).orElseThrow();
+                for (Invite v : invited) {
+                    Map<String, Object> event = new LinkedHashMap<>();
+                    event.put("agent_id", v.agentId());
+                    event.put("task_id", a.taskId());
+                    event.put("budget", a.budget());
+                    event.put("currency", cur);
+                    event.put("deadline", opened.deadline());
+                    Outbox.add(tx, List.of(TASKS), "auction.invited", event);
+                }
+                return true;
+            });
             if (created) {
                 metrics.auction("opened");
                 LOG.info(() -> "auction for task " + a.taskId() + " opened: budget " + a.budget() + " " + cur + ", "

@@ -80,6 +80,7 @@ class AuctionApiIT {
                     .willReturn(okJson("{\"agent_id\":\"" + k[1] + "\",\"status\":\"ONLINE\"}")));
         }
         NEIGHBOURS.stubFor(post(urlEqualTo("/internal/auction-results")).willReturn(aResponse().withStatus(204)));
+        NEIGHBOURS.stubFor(post(urlEqualTo("/internal/agent-events")).willReturn(aResponse().withStatus(204)));
     }
 
     @AfterAll
@@ -94,6 +95,14 @@ class AuctionApiIT {
         UUID task = UUID.randomUUID();
         open(task, client, 1000, 60);
         open(task, client, 1000, 60); // again: still one auction
+        // each invitee is told on its event stream (through task-service), once
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(NEIGHBOURS.findAll(
+                postRequestedFor(urlEqualTo("/internal/agent-events"))).stream()
+                .flatMap(r -> Json.tree(r.getBodyAsString()).get("events").findValues("agent_id").stream())
+                .map(JsonNode::asText).filter(id -> id.equals(a1.toString()) || id.equals(a2.toString())))
+                .hasSize(2));
+        assertThat(NEIGHBOURS.findAll(postRequestedFor(urlEqualTo("/internal/agent-events"))).get(0)
+                .getBodyAsString()).contains("auction.invited").contains(task.toString()).contains("\"budget\":1000");
 
         assertThat(fields(json(api.post("/economy/auctions/" + task + "/bids", AGENT1, "{\"price\":-1}"), 422)))
                 .contains("price", "eta_seconds", "confidence");

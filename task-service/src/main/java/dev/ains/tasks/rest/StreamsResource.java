@@ -42,7 +42,7 @@ import jakarta.ws.rs.sse.SseEventSink;
 // "" like the generated resources: a class path of "/aitp" would win the match for every /aitp/... request
 @Path("")
 public class StreamsResource {
-    static final Set<String> AGENT_TYPES = Set.of("task.assigned", "task.cancelled");
+    static final Set<String> AGENT_TYPES = Set.of("task.assigned", "task.cancelled", "auction.invited");
 
     @Inject
     EventHub hub;

@@ -15,13 +15,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Agent status events relayed by the registry (agent.offline), taken into the event journal so that
- * webhooks and streams of the agent and of its owner hear of them. Idempotent: the journal and the
+ * Events about agents from other services — agent.offline from the registry, auction.invited from
+ * economic-service — taken into the event journal so that the agent's webhooks and stream (and, for
+ * agent.offline, its owner's) hear of them. Idempotent: the journal and the
  * delivery queue keep one copy per event id, however often the registry sends it.
  */
 @ApplicationScoped
 public class AgentEventIntake {
-    static final Set<String> TYPES = Set.of("agent.offline");
+    static final Set<String> TYPES = Set.of("agent.offline", "auction.invited");
 
     @Inject
     Database database;
@@ -45,9 +46,20 @@ public class AgentEventIntake {
             for (AgentEvent e : events) {
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("agent_id", e.getAgentId());
-                data.put("status", e.getStatus() == null ? "OFFLINE" : e.getStatus());
+                if ("agent.offline".equals(e.getEventType())) {
+                    data.put("status", e.getStatus() == null ? "OFFLINE" : e.getStatus());
+                }
                 if (e.getReason() != null) {
                     data.put("reason", e.getReason());
+                }
+                if (e.getTaskId() != null) {
+                    data.put("task_id", e.getTaskId());
+                    data.put("auction_id", e.getTaskId());
+                }
+                if (e.getBudget() != null) {
+                    data.put("budget", e.getBudget());
+                    data.put("currency", e.getCurrency());
+                    data.put("deadline", e.getDeadline());
                 }
                 if (e.getOwnerClientId() != null) {
                     data.put("created_by", e.getOwnerClientId()); // routes it to the owner's webhooks and streams

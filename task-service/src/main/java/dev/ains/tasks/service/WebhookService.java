@@ -35,7 +35,7 @@ public class WebhookService {
     /** The event types a webhook can subscribe to ({@code *}: all of them). */
     public static final Set<String> EVENT_TYPES = Set.of("task.created", "task.assigned", "task.started",
             "task.completed", "task.failed", "task.retrying", "task.dead_lettered", "task.cancelled",
-            "task.timed_out", "batch.completed", "agent.offline", "webhook.disabled");
+            "task.timed_out", "batch.completed", "agent.offline", "auction.invited", "webhook.disabled");
     public static final String ALL = "*";
 
     @Inject

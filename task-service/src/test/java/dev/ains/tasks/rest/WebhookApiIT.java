@@ -397,6 +397,17 @@ class WebhookApiIT {
         assertThat(List.of(r1.type(), r2.type())).containsExactly("task.assigned", "task.cancelled");
         assertThat(Json.tree(r1.data()).at("/data/task_id").asText()).isEqualTo(second);
         assertThat(Long.parseLong(r1.id())).isGreaterThan(Long.parseLong(cancelled.id()));
+
+        // economic-service invites the agent to an auction: the stream carries it too
+        UUID auction = UUID.randomUUID();
+        json(api.post("/internal/agent-events", Auth.bearer(jwt.issue("economic-service", List.of(Roles.SERVICE), 60)),
+                "{\"events\":[{\"event_id\":\"" + UUID.randomUUID() + "\",\"event_type\":\"auction.invited\","
+                        + "\"agent_id\":\"" + a1 + "\",\"task_id\":\"" + auction + "\",\"budget\":500,"
+                        + "\"currency\":\"USD\",\"occurred_at\":\"" + Instant.now() + "\"}]}"), 204);
+        EventStream.Event invited = next(resumed);
+        assertThat(invited.type()).isEqualTo("auction.invited");
+        assertThat(Json.tree(invited.data()).at("/data/auction_id").asText()).isEqualTo(auction.toString());
+        assertThat(Json.tree(invited.data()).at("/data/budget").asLong()).isEqualTo(500);
     }
 
     @Test
