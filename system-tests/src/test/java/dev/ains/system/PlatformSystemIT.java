@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
 
 import dev.ains.client.Ains;
 import dev.ains.client.WebhookVerifier;
+import dev.ains.client.economy.model.ChannelPayment;
+import dev.ains.client.economy.model.ChannelRequest;
+import dev.ains.client.economy.model.ChannelSettlement;
 import dev.ains.client.economy.model.DepositRequest;
 import dev.ains.client.economy.model.Escrow;
 import dev.ains.client.registry.model.AgentRegistration;
@@ -184,6 +187,7 @@ class PlatformSystemIT {
         Ains admin = sdk().token(platform.adminToken()).build();
         admin.ledger().createDeposit(new DepositRequest().depositId("fund-" + clientId).ownerId(clientId)
                 .amount(10_000L));
+        long before = admin.accounts().getAccount(clientId, null).getAvailable();
         platform.startAgent("bidder", Map.of("AINS_CAPABILITIES", "cap-auction", "AINS_HEARTBEAT_SECONDS", "1",
                 "AINS_BID_STRATEGY", "fraction", "AINS_BID_FRACTION", "0.5"));
         UUID agent = awaitAgent("bidder");
@@ -203,8 +207,113 @@ class PlatformSystemIT {
                 assertThat(admin.ledger().getEscrow("task:" + t.getTaskId()).getStatus())
                         .isEqualTo(Escrow.StatusEnum.POSTED));
         assertThat(admin.accounts().getAccount(agent.toString(), null).getAvailable()).isEqualTo(475L);
-        assertThat(admin.accounts().getAccount(clientId, null).getAvailable()).isEqualTo(9500L);
+        assertThat(admin.accounts().getAccount(clientId, null).getAvailable()).isEqualTo(before - 500);
         assertThat(admin.ledger().checkLedger().getOk()).isTrue();
+        // the registry counts the earning in the agent's reputation
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(client.trust().getReputation(agent).getStats().getEarnings()).containsEntry("USD", 475L));
+    }
+
+    /**
+     * Paid tasks and channel payments in parallel while economic-service is stopped and started again,
+     * with requests replayed: every task is auctioned, done and paid exactly once, the channel ends at its
+     * highest nonce, the client pays exactly the winning prices and the channel's amount, and the ledger holds.
+     */
+    @Test
+    void paidTasksSurviveAnEconomyRestartAndEachIsPaidOnce() throws Exception {
+        String clientId = client.tasks().createTask(task("echo", "cap-nobody-has"), null).getCreatedBy();
+        Ains admin = sdk().token(platform.adminToken()).build();
+        long funds = 100_000;
+        admin.ledger().createDeposit(new DepositRequest().depositId("fund-paid-" + clientId).ownerId(clientId)
+                .amount(funds));
+        long before = admin.accounts().getAccount(clientId, null).getAvailable();
+        platform.startAgent("paid-a", Map.of("AINS_CAPABILITIES", "cap-paid", "AINS_HEARTBEAT_SECONDS", "1",
+                "AINS_BID_STRATEGY", "fraction", "AINS_BID_FRACTION", "0.5"));
+        platform.startAgent("paid-b", Map.of("AINS_CAPABILITIES", "cap-paid", "AINS_HEARTBEAT_SECONDS", "1",
+                "AINS_BID_STRATEGY", "fixed", "AINS_BID_PRICE", "300"));
+        UUID agentA = awaitAgent("paid-a");
+        awaitAgent("paid-b");
+        // a payment channel to one of the agents, paid into while economic-service goes away and back
+        String channel = "ch-" + UUID.randomUUID();
+        client.channels().openChannel(new ChannelRequest().channelId(channel).clientId(clientId)
+                .agentId(agentA.toString()).deposit(5000L));
+
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<UUID> tasks = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Runnable submitTen = () -> {
+            var batch = new java.util.ArrayList<java.util.concurrent.Future<UUID>>();
+            for (int i = 0; i < 10; i++) {
+                String key = UUID.randomUUID().toString();
+                batch.add(pool.submit(() -> {
+                    TaskRequest r = task("echo", "cap-paid").budget(1000L).auctionSeconds(15)
+                            .inputData(Map.of("text", key));
+                    UUID id = client.tasks().createTask(r, key).getTaskId();
+                    // a client retrying after a lost answer: the same task, not a second one
+                    assertThat(client.tasks().createTask(r, key).getTaskId()).isEqualTo(id);
+                    return id;
+                }));
+            }
+            for (var f : batch) {
+                try {
+                    tasks.add(f.get());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        submitTen.run();
+        platform.stop("economic-service");
+        // channel payments in any order, each retried until the economy answers (a late nonce is refused)
+        var payments = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+        var payers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor(); // not the submitters' pool
+        for (int n = 1; n <= 30; n++) {
+            long nonce = n;
+            payments.add(payers.submit(() -> payUntilAnswered(channel, nonce, nonce * 10)));
+        }
+        submitTen.run(); // their auctions wait in task-service's outbox
+        platform.restart("economic-service");
+        for (var f : payments) {
+            assertThat(f.get()).isIn(200, 409);
+        }
+        payers.shutdown();
+        pool.shutdown();
+
+        long paid = 0;
+        for (UUID id : tasks) {
+            Task done = client.awaitTask(id, Duration.ofSeconds(90));
+            assertThat(done.getStatus()).as("task " + id).isEqualTo(TaskStatus.COMPLETED);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(admin.ledger().getEscrow("task:" + id).getStatus())
+                    .isEqualTo(Escrow.StatusEnum.POSTED));
+            var auction = client.auctions().getAuction(id);
+            assertThat(done.getAuctionWinnerId()).isEqualTo(auction.getWinnerAgentId());
+            paid += auction.getPrice();
+        }
+        assertThat(tasks).hasSize(20);
+        var open = client.channels().getChannel(channel);
+        assertThat(open.getNonce()).isEqualTo(30L);
+        assertThat(open.getCumulativeAmount()).isEqualTo(300L);
+        var settled = client.channels().settleChannel(channel, new ChannelSettlement().settlementId("done"));
+        assertThat(settled.getPaidToAgent()).isEqualTo(285L);
+        assertThat(admin.accounts().getAccount(clientId, null).getAvailable()).isEqualTo(before - paid - 300);
+        assertThat(admin.accounts().getAccount(clientId, null).getPending()).isZero();
+        var check = admin.ledger().checkLedger();
+        assertThat(check.getProblems()).isEmpty();
+        assertThat(check.getOk()).isTrue();
+    }
+
+    /** One channel payment, sent again while the economy does not answer; the status it finally got. */
+    private static int payUntilAnswered(String channel, long nonce, long cumulative) throws InterruptedException {
+        while (true) {
+            try {
+                client.channels().payOnChannel(channel, new ChannelPayment().nonce(nonce).cumulativeAmount(cumulative));
+                return 200;
+            } catch (dev.ains.client.economy.ApiException e) {
+                if (e.getCode() == 409) {
+                    return 409;
+                }
+                Thread.sleep(200); // not answering (stopped, or starting): try again
+            }
+        }
     }
 
     @Test
@@ -247,10 +356,13 @@ class PlatformSystemIT {
         UUID goodId = good.getAgent().getAgentId();
         UUID poorId = poor.getAgent().getAgentId();
 
-        // Build a track record: the good agent succeeds five times, the poor one fails five times.
+        // Build a track record: the good agent succeeds five times, the poor one fails five times, each
+        // time for another client (the agents' owner's own tasks, or one client's repeats, would count
+        // for nothing or less: docs/trust.md)
         for (int i = 0; i < 5; i++) {
-            runOnce(asGood, goodId, "cap-warm-good", true);
-            runOnce(asPoor, poorId, "cap-warm-poor", false);
+            Ains customer = sdk().token(platform.newClientToken("customer-" + i)).build();
+            runOnce(customer, asGood, goodId, "cap-warm-good", true);
+            runOnce(customer, asPoor, poorId, "cap-warm-poor", false);
         }
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(client.trust().getTrust(goodId).getScore()).isGreaterThan(0.7);
@@ -281,8 +393,9 @@ class PlatformSystemIT {
                 .allSatisfy(a -> assertThat(a.getAgentId()).isNotEqualTo(poorId));
     }
 
-    private static void runOnce(Ains agent, UUID agentId, String capability, boolean succeed) throws Exception {
-        Task t = client.tasks().createTask(task("warm-up", capability).maxRetries(0), null);
+    private static void runOnce(Ains customer, Ains agent, UUID agentId, String capability, boolean succeed)
+            throws Exception {
+        Task t = customer.tasks().createTask(task("warm-up", capability).maxRetries(0), null);
         ClaimedTask c = agent.agentWork().claimTask(agentId, 10);
         assertThat(c.getTask().getTaskId()).isEqualTo(t.getTaskId());
         if (succeed) {

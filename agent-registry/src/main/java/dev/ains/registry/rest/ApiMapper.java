@@ -9,6 +9,9 @@ import dev.ains.kit.json.Json;
 import dev.ains.registry.api.model.Agent;
 import dev.ains.registry.api.model.AgentStatus;
 import dev.ains.registry.api.model.Capability;
+import dev.ains.registry.api.model.Reputation;
+import dev.ains.registry.api.model.ReputationFactor;
+import dev.ains.registry.api.model.ReputationStats;
 import dev.ains.registry.api.model.TrustBreakdown;
 import dev.ains.registry.api.model.TrustRecord;
 import dev.ains.registry.api.model.TrustScore;
@@ -59,13 +62,39 @@ final class ApiMapper {
                 .breakdown(new TrustBreakdown()
                         .reliability(round(e.reliability()))
                         .latency(round(e.latency()))
+                        .rating(round(e.factors().rating()))
+                        .uptime(round(e.factors().uptime()))
+                        .consistency(round(e.factors().consistency()))
                         .successes(round(a.trustSuccesses()))
                         .failures(round(a.trustFailures()))
                         .onTime(round(a.trustOnTime()))
                         .priorWeight(e.model().priorSuccesses() + e.model().priorFailures())
                         .halfLifeHours(e.model().halfLifeHours())
                         .weights(Map.of("reliability", e.model().reliabilityWeight(),
-                                "latency", e.model().latencyWeight())));
+                                "latency", e.model().latencyWeight(), "rating", e.model().ratingWeight(),
+                                "uptime", e.model().uptimeWeight(), "consistency", e.model().consistencyWeight())));
+    }
+
+    static Reputation reputation(TrustService.Reputation r) {
+        var e = r.explained();
+        var m = e.model();
+        var f = e.factors();
+        var s = r.stats();
+        return new Reputation().agentId(e.agent().agentId()).name(e.agent().name()).score(round(e.agent().trustScore()))
+                .rankScore(round(r.rankScore())).grade(Reputation.GradeEnum.fromValue(r.grade()))
+                .factors(List.of(
+                        new ReputationFactor().name("reliability").value(round(e.reliability())).weight(m.reliabilityWeight()),
+                        new ReputationFactor().name("latency").value(round(e.latency())).weight(m.latencyWeight()),
+                        new ReputationFactor().name("rating").value(round(f.rating())).weight(m.ratingWeight()),
+                        new ReputationFactor().name("uptime").value(round(f.uptime())).weight(m.uptimeWeight()),
+                        new ReputationFactor().name("consistency").value(round(f.consistency()))
+                                .weight(m.consistencyWeight())))
+                .badges(r.badges())
+                .stats(new ReputationStats().tasks(s.tasks()).successes(s.successes())
+                        .successRate(s.tasks() == 0 ? null : round((double) s.successes() / s.tasks()))
+                        .averageExecutionMs(s.averageExecutionMs()).ratings(r.ratings())
+                        .averageStars(r.averageStars() == null ? null : round(r.averageStars()))
+                        .earnings(r.earnings()));
     }
 
     static TrustRecord trustRecord(RegistryStore.TrustRecordRow r) {

@@ -15,6 +15,7 @@ import dev.ains.registry.api.model.ApiKeyOwner;
 import dev.ains.registry.api.model.Candidate;
 import dev.ains.registry.api.model.CandidateList;
 import dev.ains.registry.api.model.CandidateQuery;
+import dev.ains.registry.api.model.EarningBatch;
 import dev.ains.registry.api.model.IntakeAck;
 import dev.ains.registry.api.model.OutcomeBatch;
 import dev.ains.registry.service.AgentService;
@@ -75,8 +76,18 @@ public class RegistryInternalResource implements RegistryInternalApi {
         List<TrustService.Outcome> outcomes = body.getEvents().stream().map(e -> new TrustService.Outcome(
                 e.getEventId(), e.getTaskId(), e.getAgentId(),
                 e.getOutcome() == null ? null : TrustModel.Outcome.valueOf(e.getOutcome().toString()),
-                e.getExecutionMs(), e.getPromisedMs(), e.getOccurredAt())).toList();
+                e.getExecutionMs(), e.getPromisedMs(), e.getOccurredAt(), e.getClientId())).toList();
         var r = trust.record(outcomes);
         return Response.ok(new IntakeAck().accepted(r.accepted()).duplicates(r.duplicates())).build();
+    }
+
+    @Override
+    public Response recordEarnings(EarningBatch body) {
+        if (body == null || body.getEvents() == null) {
+            throw ApiProblem.invalid("events", "is required");
+        }
+        trust.earnings(body.getEvents().stream().map(e -> new TrustService.Earning(e.getEventId(), e.getAgentId(),
+                e.getAmount(), e.getCurrency(), e.getEscrowId())).toList());
+        return Response.noContent().build();
     }
 }

@@ -50,6 +50,10 @@ public class RegistryMetrics {
         registry.counter("ains_trust_outcomes_total", new Tag("outcome", kind.toLowerCase())).inc();
     }
 
+    public void rating(int stars) {
+        registry.counter("ains_agent_ratings_total", new Tag("stars", String.valueOf(stars))).inc();
+    }
+
     void snapshot(Map<String, Long> counts, Iterable<Double> scores) {
         for (String s : STATUSES) {
             byStatus.get(s).set(counts.getOrDefault(s, 0L));

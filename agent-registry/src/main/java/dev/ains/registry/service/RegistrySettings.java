@@ -27,8 +27,11 @@ public class RegistrySettings {
                 c.getOptionalValue("ains.trust.half-life-hours", Double.class).orElse(168.0),
                 c.getOptionalValue("ains.trust.prior-successes", Double.class).orElse(2.0),
                 c.getOptionalValue("ains.trust.prior-failures", Double.class).orElse(2.0),
-                c.getOptionalValue("ains.trust.weight.reliability", Double.class).orElse(0.8),
-                c.getOptionalValue("ains.trust.weight.latency", Double.class).orElse(0.2));
+                c.getOptionalValue("ains.trust.weight.reliability", Double.class).orElse(0.6),
+                c.getOptionalValue("ains.trust.weight.latency", Double.class).orElse(0.15),
+                c.getOptionalValue("ains.trust.weight.rating", Double.class).orElse(0.1),
+                c.getOptionalValue("ains.trust.weight.uptime", Double.class).orElse(0.1),
+                c.getOptionalValue("ains.trust.weight.consistency", Double.class).orElse(0.05));
         adminClientId = c.getOptionalValue("ains.registry.admin-client-id", String.class).orElse("");
         adminClientSecret = c.getOptionalValue("ains.registry.admin-client-secret", String.class).orElse("");
     }

@@ -133,28 +133,118 @@ public class RegistryStore {
                 .map(r -> Map.entry(Rows.uuid(r, "agent_id"), Rows.string(r, "status")));
     }
 
-    public record TrustRow(UUID agentId, double score, double successes, double failures, double onTime,
-                           OffsetDateTime updatedAt) {
+    public record TrustRow(UUID agentId, String owner, double score, double successes, double failures,
+                           double onTime, OffsetDateTime updatedAt) {
     }
 
     public Optional<TrustRow> lockTrust(DbExecute tx, UUID agentId) {
-        return tx.namedGet("select-agent-for-update", agentId).map(r -> new TrustRow(agentId,
-                r.column("trust_score").getDouble(), r.column("trust_successes").getDouble(),
-                r.column("trust_failures").getDouble(), r.column("trust_on_time").getDouble(),
-                Rows.time(r, "trust_updated_at")));
+        return tx.namedGet("select-agent-for-update", agentId).map(RegistryStore::trustRow);
+    }
+
+    /** The agent's trust row, locked; empty when another transaction holds it (a refresh skips it). */
+    public Optional<TrustRow> lockTrustIfFree(DbExecute tx, UUID agentId) {
+        return tx.namedGet("lock-agent-if-free", agentId).map(RegistryStore::trustRow);
+    }
+
+    private static TrustRow trustRow(DbRow r) {
+        return new TrustRow(Rows.uuid(r, "agent_id"), Rows.string(r, "owner"), r.column("trust_score").getDouble(),
+                r.column("trust_successes").getDouble(), r.column("trust_failures").getDouble(),
+                r.column("trust_on_time").getDouble(), Rows.time(r, "trust_updated_at"));
+    }
+
+    public long pairOutcomes(DbExecute exec, UUID agentId, String clientId) {
+        return exec.namedGet("pair-outcomes", agentId, clientId).map(r -> r.column("n").getLong()).orElse(0L);
+    }
+
+    /** (number of ratings, sum of stars) */
+    public long[] ratingStats(DbExecute exec, UUID agentId) {
+        return exec.namedGet("rating-stats", agentId).map(r -> new long[] {r.column("n").getLong(),
+                r.column("stars").getLong()}).orElse(new long[] {0, 0});
+    }
+
+    public List<Long> recentExecutions(DbExecute exec, UUID agentId) {
+        return exec.namedQuery("recent-executions", agentId).map(r -> r.column("execution_ms").getLong()).toList();
+    }
+
+    /** (seconds online, seconds observed) over the last {@code hours}. */
+    public double[] uptime(DbExecute exec, UUID agentId, int hours) {
+        return exec.namedGet("uptime", hours, agentId, agentId, agentId).map(r -> new double[] {
+                r.column("online").getDouble(), r.column("observed").getDouble()}).orElse(new double[] {0, 0});
+    }
+
+    public void setScores(DbExecute tx, UUID agentId, double score, double rank) {
+        tx.namedUpdate("set-scores", score, rank, agentId);
+    }
+
+    public List<UUID> scoredAgents() {
+        return db().namedQuery("scored-agents").map(r -> Rows.uuid(r, "agent_id")).toList();
+    }
+
+    /** The client of the task when this agent completed it, empty otherwise. */
+    public Optional<String> completedFor(DbExecute exec, UUID taskId, UUID agentId) {
+        return exec.namedGet("completed-by", taskId, agentId).map(r -> Rows.string(r, "client_id"));
+    }
+
+    public record RatingRow(UUID taskId, UUID agentId, String clientId, int stars, String comment,
+                            OffsetDateTime createdAt) {
+    }
+
+    public Optional<RatingRow> insertRating(DbExecute tx, UUID taskId, UUID agentId, String clientId, int stars,
+                                            String comment) {
+        return tx.namedQuery("insert-rating", taskId, agentId, clientId, stars, comment).findFirst()
+                .map(r -> new RatingRow(Rows.uuid(r, "task_id"), Rows.uuid(r, "agent_id"), Rows.string(r, "client_id"),
+                        r.column("stars").getInt(), Rows.string(r, "comment"), Rows.time(r, "created_at")));
+    }
+
+    public record Stats(long tasks, long successes, Double averageExecutionMs, Double averagePromisedMs) {
+    }
+
+    public Stats stats(UUID agentId) {
+        return db().namedGet("agent-stats", agentId).map(r -> new Stats(r.column("tasks").getLong(),
+                r.column("successes").getLong(), Rows.doubleOrNull(r, "avg_execution"),
+                Rows.doubleOrNull(r, "avg_promised"))).orElse(new Stats(0, 0, null, null));
+    }
+
+    public Map<String, Long> earnings(UUID agentId) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        db().namedQuery("agent-earnings", agentId).forEach(r -> out.put(Rows.string(r, "currency"),
+                r.column("amount").getLong()));
+        return out;
+    }
+
+    /** Counts a settled payment once (by event id); false when it was counted before. */
+    public boolean addEarning(DbExecute tx, UUID eventId, UUID agentId, long amount, String currency, String escrowId) {
+        if (tx.namedInsert("insert-earning-event", eventId, agentId, amount, currency, escrowId) == 0) {
+            return false;
+        }
+        tx.namedInsert("add-earnings", agentId, currency, amount);
+        return true;
+    }
+
+    public record LeaderRow(UUID agentId, String name, double value, double trustScore) {
+    }
+
+    public List<LeaderRow> leaderboard(String metric, String currency, int limit) {
+        var rows = switch (metric) {
+            case "earnings" -> db().namedQuery("leaderboard-earnings", currency, limit);
+            case "tasks" -> db().namedQuery("leaderboard-tasks", limit);
+            default -> db().namedQuery("leaderboard-trust", limit);
+        };
+        return rows.map(r -> new LeaderRow(Rows.uuid(r, "agent_id"), Rows.string(r, "name"), r.column("value").getDouble(),
+                r.column("trust_score").getDouble())).toList();
     }
 
     /** False when the event was recorded before (the intake is idempotent by event id). */
     public boolean insertTrustRecord(DbExecute tx, UUID eventId, UUID agentId, UUID taskId, String outcome,
                                      Long executionMs, Long promisedMs, double before, double after,
-                                     OffsetDateTime occurredAt) {
+                                     OffsetDateTime occurredAt, String clientId, double weight) {
         return tx.namedInsert("insert-trust-record", eventId, agentId, taskId, outcome, executionMs, promisedMs,
-                before, after, Rows.ts(occurredAt)) == 1;
+                before, after, Rows.ts(occurredAt), clientId, weight) == 1;
     }
 
-    public void updateTrust(DbExecute tx, UUID agentId, double score, double s, double f, double t,
+    public void updateTrust(DbExecute tx, UUID agentId, double score, double rank, double s, double f, double t,
                             OffsetDateTime at) {
-        tx.namedUpdate("update-trust", score, s, f, t, Rows.ts(at), agentId);
+        tx.namedUpdate("update-trust", score, rank, s, f, t, Rows.ts(at), agentId);
     }
 
     public record TrustRecordRow(long id, UUID eventId, UUID taskId, String outcome, Long executionMs,

@@ -1,8 +1,9 @@
 package dev.ains.registry.rest;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static dev.ains.kit.testing.Api.fields;
 import static dev.ains.kit.testing.Api.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -161,6 +162,84 @@ class RegistryApiIT {
         JsonNode some = json(api.post("/ains/internal/candidates", service,
                 "{\"capability\":\"" + cap + "\",\"min_trust\":0.5}"), 200);
         assertThat(some.at("/candidates/0/agent_id").asText()).isEqualTo(id);
+    }
+
+    @Test
+    void ratingsOwnerOutcomesEarningsReputationAndTheLeaderboard() {
+        String cap = "rep-" + UUID.randomUUID();
+        String owner = json(api.post("/ains/clients", null, "{\"name\":\"owner\"}"), 201).get("client_id").asText();
+        String id = json(api.post("/ains/agents", token, agentJson("rep", cap)), 201).at("/agent/agent_id").asText();
+        String ownerId = json(api.get("/ains/agents/" + id, token), 200).get("owner").asText();
+        // a customer who is not the agent's owner
+        JsonNode c = json(api.post("/ains/clients", null, "{\"name\":\"customer\"}"), 201);
+        String customer = c.get("client_id").asText();
+        Auth asCustomer = Auth.bearer(json(api.post("/ains/auth/token", null, "{\"client_id\":\"" + customer
+                + "\",\"client_secret\":\"" + c.get("client_secret").asText() + "\"}"), 200)
+                .get("access_token").asText());
+        Auth service = Auth.bearer(jwt.issue("task-service", List.of(Roles.SERVICE), 60));
+        UUID t1 = UUID.randomUUID();
+        UUID t2 = UUID.randomUUID();
+        UUID t3 = UUID.randomUUID();
+        json(api.post("/ains/internal/outcomes", service, outcome(id, t1, customer)), 200);
+        json(api.post("/ains/internal/outcomes", service, outcome(id, t2, ownerId)), 200);
+        json(api.post("/ains/internal/outcomes", service, outcome(id, t3, customer)), 200);
+        // the owner's own task counts nothing; the customer's second task counts 1/sqrt(2)
+        JsonNode trust = json(api.get("/ains/agents/" + id + "/trust", token), 200);
+        assertThat(trust.at("/breakdown/successes").asDouble()).isCloseTo(1 + 1 / Math.sqrt(2), within(0.01));
+        assertThat(trust.at("/breakdown/weights/rating").asDouble()).isEqualTo(0.1);
+        double before = trust.get("score").asDouble();
+
+        assertThat(fields(json(api.post("/ains/agents/" + id + "/ratings", asCustomer,
+                "{\"task_id\":\"" + t1 + "\",\"stars\":6}"), 422))).containsExactly("stars");
+        assertThat(fields(json(api.post("/ains/agents/" + id + "/ratings", asCustomer,
+                "{\"task_id\":\"" + UUID.randomUUID() + "\",\"stars\":5}"), 422))).containsExactly("task_id");
+        json(api.post("/ains/agents/" + id + "/ratings", token, "{\"task_id\":\"" + t2 + "\",\"stars\":5}"), 403);
+        JsonNode rated = json(api.post("/ains/agents/" + id + "/ratings", asCustomer,
+                "{\"task_id\":\"" + t1 + "\",\"stars\":5,\"comment\":\"fast and right\"}"), 201);
+        assertThat(rated.get("stars").asInt()).isEqualTo(5);
+        assertThat(json(api.post("/ains/agents/" + id + "/ratings", asCustomer,
+                "{\"task_id\":\"" + t1 + "\",\"stars\":1}"), 409).get("type").asText()).endsWith("already-rated");
+        assertThat(json(api.get("/ains/agents/" + id + "/trust", token), 200).get("score").asDouble())
+                .isGreaterThan(before);
+
+        String earned = "{\"events\":[{\"event_id\":\"" + UUID.randomUUID() + "\",\"agent_id\":\"" + id
+                + "\",\"amount\":150000,\"currency\":\"USD\",\"escrow_id\":\"task:x\",\"occurred_at\":\""
+                + OffsetDateTime.now() + "\"}]}";
+        json(api.post("/ains/internal/earnings", token, earned), 403);
+        json(api.post("/ains/internal/earnings", service, earned), 204);
+        json(api.post("/ains/internal/earnings", service, earned), 204); // counted once
+
+        JsonNode rep = json(api.get("/ains/agents/" + id + "/reputation", asCustomer), 200);
+        assertThat(rep.get("grade").asText()).isNotEmpty();
+        assertThat(rep.get("rank_score").asDouble()).isLessThan(rep.get("score").asDouble());
+        assertThat(rep.get("factors").findValuesAsText("name"))
+                .containsExactly("reliability", "latency", "rating", "uptime", "consistency");
+        assertThat(rep.at("/stats/tasks").asLong()).isEqualTo(3);
+        assertThat(rep.at("/stats/successes").asLong()).isEqualTo(3);
+        assertThat(rep.at("/stats/ratings").asLong()).isEqualTo(1);
+        assertThat(rep.at("/stats/average_stars").asDouble()).isEqualTo(5.0);
+        assertThat(rep.at("/stats/earnings/USD").asLong()).isEqualTo(150_000);
+        assertThat(rep.get("badges").toString()).contains("Professional");
+        json(api.get("/ains/agents/" + UUID.randomUUID() + "/reputation", token), 404);
+
+        JsonNode byEarnings = json(api.get("/ains/leaderboard?metric=earnings&limit=100", token), 200);
+        assertThat(byEarnings.at("/items/0/agent_id").asText()).isEqualTo(id);
+        assertThat(byEarnings.at("/items/0/value").asDouble()).isEqualTo(150_000);
+        assertThat(json(api.get("/ains/leaderboard?metric=tasks&limit=100", token), 200).get("items")
+                .findValuesAsText("agent_id")).contains(id);
+        JsonNode byTrust = json(api.get("/ains/leaderboard?limit=100", token), 200);
+        assertThat(byTrust.get("metric").asText()).isEqualTo("trust_score");
+        assertThat(byTrust.get("items").findValuesAsText("agent_id")).contains(id);
+        assertThat(byTrust.at("/items/0/rank").asInt()).isEqualTo(1);
+        assertThat(fields(json(api.get("/ains/leaderboard?metric=fame", token), 422))).containsExactly("metric");
+        assertThat(owner).isNotBlank();
+    }
+
+    private static String outcome(String agent, UUID task, String client) {
+        return "{\"events\":[{\"event_id\":\"" + UUID.randomUUID() + "\",\"task_id\":\"" + task
+                + "\",\"agent_id\":\"" + agent + "\",\"outcome\":\"SUCCEEDED\",\"execution_ms\":100,"
+                + "\"promised_ms\":1000,\"client_id\":\"" + client + "\",\"occurred_at\":\"" + OffsetDateTime.now()
+                + "\"}]}";
     }
 
     private Response heartbeat(String id, String key) {

@@ -8,6 +8,7 @@ import java.util.UUID;
 import dev.ains.economy.client.registry.ApiException;
 import dev.ains.economy.client.registry.RegistryInternalApi;
 import dev.ains.economy.client.registry.model.ApiKeyCheck;
+import dev.ains.economy.client.registry.model.EarningBatch;
 import dev.ains.kit.client.RemoteCallException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,7 +18,7 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
-/** economic-service's calls to agent-registry (agent API keys); policy values overridable in config. */
+/** economic-service's calls to agent-registry (agent API keys, earnings); policy values overridable in config. */
 @ApplicationScoped
 @Retry(maxRetries = 2, delay = 100, jitter = 50, delayUnit = ChronoUnit.MILLIS,
         abortOn = RemoteCallException.Rejected.class)
@@ -28,6 +29,14 @@ public class RegistryGateway {
     @Inject
     @RestClient
     RegistryInternalApi registry;
+
+    public void earnings(EarningBatch batch) {
+        try {
+            registry.recordEarnings(batch);
+        } catch (ApiException | WebApplicationException e) {
+            throw RemoteCallException.from("agent-registry", e);
+        }
+    }
 
     /** The key's agent and its status; empty when the registry does not know the key. */
     public Optional<Map.Entry<UUID, String>> agentForKey(String apiKey) {

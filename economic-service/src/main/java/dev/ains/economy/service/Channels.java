@@ -3,6 +3,7 @@ package dev.ains.economy.service;
 import java.util.Set;
 import java.util.logging.Logger;
 
+import dev.ains.economy.money.ChannelRule;
 import dev.ains.economy.store.ChannelStore;
 import dev.ains.economy.store.ChannelStore.ChannelRow;
 import dev.ains.economy.store.LedgerStore;
@@ -99,14 +100,15 @@ public class Channels {
                 throw ApiProblem.conflict("channel-settled", "channel " + channelId + " was settled at "
                         + c.settledAt());
             }
-            if (nonce <= c.nonce()) {
-                throw ApiProblem.conflict("stale-nonce", "nonce " + nonce + " is not above the last one, "
-                        + c.nonce());
+            switch (ChannelRule.judge(c.nonce(), c.cumulativeAmount(), c.deposit(), nonce, cumulative)) {
+                case STALE_NONCE -> throw ApiProblem.conflict("stale-nonce", "nonce " + nonce
+                        + " is not above the last one, " + c.nonce());
+                case DECREASING -> throw ApiProblem.invalid("cumulative_amount",
+                        "must not be below the last cumulative amount, " + c.cumulativeAmount());
+                case OVER_DEPOSIT -> throw ApiProblem.invalid("cumulative_amount",
+                        "must not exceed the deposit, " + c.deposit());
+                case ACCEPTED -> { }
             }
-            Check.of().that(cumulative >= c.cumulativeAmount(), "cumulative_amount",
-                            "must not be below the last cumulative amount, " + c.cumulativeAmount())
-                    .that(cumulative <= c.deposit(), "cumulative_amount",
-                            "must not exceed the deposit, " + c.deposit()).orThrow();
             store.pay(tx, channelId, nonce, cumulative);
             metrics.channelPayment(c.currency(), cumulative - c.cumulativeAmount());
             return view(tx, store.find(tx, channelId).orElseThrow());

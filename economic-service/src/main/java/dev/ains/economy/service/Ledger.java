@@ -18,6 +18,7 @@ import dev.ains.kit.db.Database;
 import dev.ains.kit.error.ApiProblem;
 import dev.ains.kit.error.Check;
 import dev.ains.kit.jobs.BackgroundJobs;
+import dev.ains.kit.outbox.Outbox;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.store.Rows;
 import io.helidon.dbclient.DbExecute;
@@ -42,6 +43,8 @@ public class Ledger {
     public static final String EXTERNAL = "ains:external";
     public static final String ESCROW = "ains:escrow";
     private static final String OWNER_ID = "^[A-Za-z0-9._@:-]{1,200}$";
+    /** The outbox destination of earnings: agent-registry (reputation). */
+    public static final String REGISTRY = "registry";
     /** Escrows holding channel deposits are resolved only through their channel. */
     static final String CHANNEL_PREFIX = "channel:";
 
@@ -206,6 +209,15 @@ public class Ledger {
         a.get(e.payerId()).held -= e.amount();
         saveAll(tx, a);
         store.resolveEscrow(tx, escrowId, "POSTED", posted, split.fee(), e.amount() - posted, settlementId, null);
+        if (split.payee() > 0) {
+            // the registry counts agents' earnings for their reputation
+            Map<String, Object> earned = new java.util.LinkedHashMap<>();
+            earned.put("agent_id", e.payeeId());
+            earned.put("amount", split.payee());
+            earned.put("currency", e.currency());
+            earned.put("escrow_id", escrowId);
+            Outbox.add(tx, List.of(REGISTRY), "agent.earned", earned);
+        }
         metrics.escrow("posted", e.currency(), posted);
         LOG.info(() -> "escrow " + escrowId + " posted: " + split.payee() + " to " + e.payeeId() + ", fee "
                 + split.fee() + ", returned " + (e.amount() - posted) + " " + e.currency());

@@ -40,7 +40,6 @@ import org.junit.jupiter.api.Test;
 @AddConfig(key = "ains.db.embedded.durable", value = "false")
 @AddConfig(key = "ains.economy.auction-check-ms", value = "100")
 @AddConfig(key = "ains.outbox.poll-ms", value = "50")
-@AddConfig(key = "ains.economy.api-key-cache-seconds", value = "0")
 class AuctionApiIT {
     private static final WireMockServer NEIGHBOURS = new WireMockServer(options().dynamicPort());
 
@@ -58,9 +57,10 @@ class AuctionApiIT {
     private Api api;
     private Auth admin;
     private Auth service;
-    private final UUID a1 = UUID.randomUUID();
-    private final UUID a2 = UUID.randomUUID();
-    private final UUID a3 = UUID.randomUUID();
+    // the same agents in every test: their verified keys are cached by the service
+    private static final UUID a1 = UUID.randomUUID();
+    private static final UUID a2 = UUID.randomUUID();
+    private static final UUID a3 = UUID.randomUUID();
     private static final Auth AGENT1 = Auth.apiKey("ak_1");
     private static final Auth AGENT2 = Auth.apiKey("ak_2");
     private static final Auth AGENT3 = Auth.apiKey("ak_3");
@@ -81,6 +81,7 @@ class AuctionApiIT {
         }
         NEIGHBOURS.stubFor(post(urlEqualTo("/internal/auction-results")).willReturn(aResponse().withStatus(204)));
         NEIGHBOURS.stubFor(post(urlEqualTo("/internal/agent-events")).willReturn(aResponse().withStatus(204)));
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/earnings")).willReturn(aResponse().withStatus(204)));
     }
 
     @AfterAll
@@ -139,12 +140,18 @@ class AuctionApiIT {
 
         // the task completes: the winner is paid its bid less the fee; the same outcome again changes nothing
         String done = "{\"outcomes\":[{\"task_id\":\"" + task + "\",\"outcome\":\"COMPLETED\"}]}";
+        long agentBefore = json(api.get("/economy/accounts/" + a1, admin), 200).get("available").asLong();
         json(api.post("/economy/internal/task-outcomes", service, done), 204);
         json(api.post("/economy/internal/task-outcomes", service, done), 204);
         json(api.post("/economy/internal/task-outcomes", asClient, done), 403);
         assertThat(json(api.get("/economy/escrows/task:" + task, admin), 200).get("status").asText())
                 .isEqualTo("POSTED");
-        assertThat(json(api.get("/economy/accounts/" + a1, admin), 200).get("available").asLong()).isEqualTo(855);
+        assertThat(json(api.get("/economy/accounts/" + a1, admin), 200).get("available").asLong())
+                .isEqualTo(agentBefore + 855);
+        // the registry hears of the earning (reputation)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> NEIGHBOURS.verify(postRequestedFor(
+                urlEqualTo("/ains/internal/earnings")).withRequestBody(matchingJsonPath("$.events[0].agent_id",
+                equalTo(a1.toString()))).withRequestBody(matchingJsonPath("$.events[0].amount", equalTo("855")))));
         assertThat(json(api.get("/economy/accounts/" + client, asClient), 200).get("available").asLong())
                 .isEqualTo(9100);
         assertLedgerHolds();
@@ -223,6 +230,96 @@ class AuctionApiIT {
                     .contains(picky + "\",\"result\":\"failed\"").contains(dear + "\",\"result\":\"failed\"");
         });
         assertThat(json(api.get("/economy/accounts/" + client, asClient), 200).get("available").asLong()).isEqualTo(300);
+        assertLedgerHolds();
+    }
+
+    /**
+     * Hundreds of auctions at once: opened (and replayed), bid on by both agents (bids replaced), awarded,
+     * then completed, cancelled or dead-lettered in parallel with every outcome sent twice. Afterwards every
+     * escrow ended once, posted for completed tasks and voided otherwise, each client paid exactly the
+     * winning prices of its completed tasks, and the ledger check holds.
+     */
+    @Test
+    void hundredsOfAuctionsAwardsAndSettlementsInParallelWithReplays() throws Exception {
+        List<String> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            clients.add(funded(50_000));
+        }
+        String poor = funded(150); // some of its auctions cannot be paid
+        clients.add(poor);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        java.util.Map<UUID, String> owner = new java.util.concurrent.ConcurrentHashMap<>();
+        List<java.util.concurrent.Future<?>> work = new java.util.ArrayList<>();
+        for (String c : clients) {
+            for (int i = 0; i < 30; i++) {
+                UUID task = UUID.randomUUID();
+                owner.put(task, c);
+                work.add(pool.submit(() -> {
+                    open(task, c, 1000, 60);
+                    open(task, c, 1000, 60);
+                    var rnd = java.util.concurrent.ThreadLocalRandom.current();
+                    for (Auth agent : List.of(AGENT1, AGENT2)) {
+                        for (int b = 0; b < 2; b++) { // a bid, then its replacement (too late once both answered)
+                            try (var r = api.post("/economy/auctions/" + task + "/bids", agent,
+                                    bid(rnd.nextInt(100, 900), 60, 0.9))) {
+                                assertThat(r.getStatus()).isIn(200, 409);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+        }
+        for (var f : work) {
+            f.get();
+        }
+        Auth asAdmin = admin;
+        await().atMost(Duration.ofSeconds(30)).until(() -> owner.keySet().stream().noneMatch(t ->
+                "OPEN".equals(json(api.get("/economy/auctions/" + t, asAdmin), 200).get("status").asText())));
+
+        java.util.Map<UUID, String> outcome = new java.util.concurrent.ConcurrentHashMap<>();
+        work.clear();
+        int n = 0;
+        for (UUID task : owner.keySet()) {
+            String o = List.of("COMPLETED", "COMPLETED", "COMPLETED", "CANCELLED", "DEAD_LETTERED").get(n++ % 5);
+            outcome.put(task, o);
+            String body = "{\"outcomes\":[{\"task_id\":\"" + task + "\",\"outcome\":\"" + o + "\"}]}";
+            for (int replay = 0; replay < 2; replay++) {
+                work.add(pool.submit(() -> {
+                    json(api.post("/economy/internal/task-outcomes", service, body), 204);
+                    return null;
+                }));
+            }
+        }
+        for (var f : work) {
+            f.get();
+        }
+        pool.shutdown();
+
+        java.util.Map<String, Long> spent = new java.util.HashMap<>();
+        int failed = 0;
+        for (UUID task : owner.keySet()) {
+            JsonNode a = json(api.get("/economy/auctions/" + task, admin), 200);
+            if ("FAILED".equals(a.get("status").asText())) {
+                failed++;
+                assertThat(owner.get(task)).isEqualTo(poor);
+                continue;
+            }
+            assertThat(a.get("status").asText()).isEqualTo("AWARDED");
+            JsonNode e = json(api.get("/economy/escrows/task:" + task, admin), 200);
+            boolean completed = "COMPLETED".equals(outcome.get(task));
+            assertThat(e.get("status").asText()).isEqualTo(completed ? "POSTED" : "VOIDED");
+            if (completed) {
+                spent.merge(owner.get(task), a.get("price").asLong(), Long::sum);
+            }
+        }
+        assertThat(failed).as("the poor client's auctions beyond its funds").isPositive();
+        for (String c : clients) {
+            long deposit = c.equals(poor) ? 150 : 50_000;
+            JsonNode b = json(api.get("/economy/accounts/" + c, admin), 200);
+            assertThat(b.get("available").asLong()).as(c).isEqualTo(deposit - spent.getOrDefault(c, 0L));
+            assertThat(b.get("pending").asLong()).as(c).isZero();
+        }
         assertLedgerHolds();
     }
 

@@ -1,5 +1,9 @@
 package dev.ains.economy.rest;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.ains.kit.testing.Api.fields;
 import static dev.ains.kit.testing.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,6 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.ains.kit.security.JwtService;
 import dev.ains.kit.security.Roles;
 import dev.ains.kit.testing.Api;
@@ -27,6 +32,7 @@ import io.helidon.microprofile.testing.junit5.HelidonTest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.client.WebTarget;
 import jakarta.ws.rs.core.Response;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +44,20 @@ import org.junit.jupiter.api.Test;
 @AddConfig(key = "ains.db.embedded.durable", value = "false")
 @AddConfig(key = "ains.economy.expiry-check-ms", value = "200")
 class EconomyApiIT {
+    /** The registry, where settled escrows report agents' earnings (through the outbox). */
+    private static final WireMockServer REGISTRY = new WireMockServer(options().dynamicPort());
+
+    static {
+        REGISTRY.start();
+        REGISTRY.stubFor(post(urlEqualTo("/ains/internal/earnings")).willReturn(aResponse().withStatus(204)));
+        System.setProperty("agent-registry/mp-rest/url", REGISTRY.baseUrl());
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        REGISTRY.stop();
+    }
+
     @Inject
     WebTarget target;
     @Inject

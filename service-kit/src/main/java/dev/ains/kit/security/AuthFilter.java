@@ -16,6 +16,7 @@ import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.Provider;
+import org.glassfish.jersey.server.ExtendedUriInfo;
 
 /**
  * Authenticates every JAX-RS request (Bearer JWT or X-API-Key) and enforces {@link Allow}. Health,
@@ -40,7 +41,7 @@ public class AuthFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         Optional<Caller> caller = authenticate(request);
         caller.ifPresent(c -> request.setSecurityContext(new CallerContext(c, request.getSecurityContext())));
-        String[] allowed = allowedRoles();
+        String[] allowed = allowedRoles(request);
         if (allowed != null && Arrays.asList(allowed).contains(Allow.PUBLIC)) {
             return;
         }
@@ -72,9 +73,19 @@ public class AuthFilter implements ContainerRequestFilter {
     }
 
     /** The implementation's annotations: generated interfaces carry the JAX-RS ones, our classes these. */
-    private String[] allowedRoles() {
-        Class<?> type = resourceInfo.getResourceClass();
-        Method m = resourceInfo.getResourceMethod();
+    private String[] allowedRoles(ContainerRequestContext request) {
+        Class<?> type = null;
+        Method m = null;
+        // Jersey's own view of the matched method: the injected ResourceInfo proxy was seen missing
+        // when a second CDI container started in the same JVM (test classes one after another)
+        if (request.getUriInfo() instanceof ExtendedUriInfo info && info.getMatchedResourceMethod() != null) {
+            var invocable = info.getMatchedResourceMethod().getInvocable();
+            type = invocable.getHandler().getHandlerClass();
+            m = invocable.getDefinitionMethod();
+        } else if (resourceInfo != null) {
+            type = resourceInfo.getResourceClass();
+            m = resourceInfo.getResourceMethod();
+        }
         if (type == null || m == null) {
             return null;
         }

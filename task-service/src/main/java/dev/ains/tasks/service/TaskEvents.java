@@ -100,6 +100,7 @@ final class TaskEvents {
         p.put("outcome", outcome);
         putIf(p, "execution_ms", executionMs);
         p.put("promised_ms", t.timeoutSeconds() * 1000L);
+        p.put("client_id", t.createdBy()); // the registry weighs outcomes by client (anti-gaming)
         Outbox.add(tx, List.of(EventSinks.REGISTRY), "task.outcome", p);
     }
 
