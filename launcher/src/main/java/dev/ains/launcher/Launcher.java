@@ -39,7 +39,10 @@ public final class Launcher {
             platform.close();
             stopped.countDown();
         }, "ains-stop"));
-        String token = platform.newClientToken("local-demo");
+        Platform.ClientLogin demo = platform.newClient("local-demo");
+        String token = demo.token();
+        // money to try paid tasks with: 100.00 USD in the demo client's account
+        platform.deposit("local-demo-" + demo.clientId(), demo.clientId(), 10_000);
         if (withAgent) {
             platform.startAgent("sample-agent", Map.of("AINS_CAPABILITIES", "echo,uppercase,sleep"));
         }
@@ -53,8 +56,13 @@ public final class Launcher {
         sb.append(String.format("%n  PostgreSQL         %s%n", platform.dbUrl()));
         sb.append(String.format("%nA client token (valid 1 h):%n  export AINS_TOKEN=%s%n", token));
         sb.append(String.format("%nTry:%n  curl -s -X POST %s/aitp/tasks -H \"Authorization: Bearer $AINS_TOKEN\" "
-                + "-H 'Content-Type: application/json' \\%n    -d '{\"task_type\":\"demo\",\"capability_required\":"
+                + "-H 'Content-Type: application/json' \\%n    -d '{\"task_type\":\"echo\",\"capability_required\":"
                 + "\"echo\",\"input_data\":{\"text\":\"hello\"}}'%n", platform.url("task-service")));
+        sb.append(String.format("%nA paid task (its client %s holds 100.00 USD; agents bid for it):%n"
+                + "  curl -s -X POST %s/aitp/tasks -H \"Authorization: Bearer $AINS_TOKEN\" "
+                + "-H 'Content-Type: application/json' \\%n    -d '{\"task_type\":\"echo\",\"capability_required\":"
+                + "\"echo\",\"input_data\":{\"text\":\"paid\"},\"budget\":500,\"auction_seconds\":5}'%n",
+                demo.clientId(), platform.url("task-service")));
         if (withAgent) {
             sb.append("\nA sample agent (echo, uppercase, sleep) is running; its log is .ains/logs/agent-sample-agent.log\n");
         }

@@ -150,8 +150,24 @@ public final class Platform implements AutoCloseable {
 
     /** Registers a new client (open sign-up) and returns a token for it. */
     public String newClientToken(String name) {
+        return newClient(name).token();
+    }
+
+    /** A client's id and a token for it. */
+    public record ClientLogin(String clientId, String token) {
+    }
+
+    /** Registers a new client (open sign-up). */
+    public ClientLogin newClient(String name) {
         JsonNode c = post(url("agent-registry") + "/ains/clients", "{\"name\":\"" + name + "\"}", null);
-        return token(c.get("client_id").asText(), c.get("client_secret").asText());
+        return new ClientLogin(c.get("client_id").asText(), token(c.get("client_id").asText(),
+                c.get("client_secret").asText()));
+    }
+
+    /** Funds an account from the platform's external funding account (as the admin), once per deposit id. */
+    public void deposit(String depositId, String ownerId, long amount) {
+        post(url("economic-service") + "/economy/deposits", "{\"deposit_id\":\"" + depositId + "\",\"owner_id\":\""
+                + ownerId + "\",\"amount\":" + amount + "}", adminToken());
     }
 
     public String adminToken() {

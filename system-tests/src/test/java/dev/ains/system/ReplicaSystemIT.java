@@ -143,4 +143,59 @@ class ReplicaSystemIT {
             assertThat(t.getAttempts()).hasSize(1);
         }
     }
+
+    /**
+     * Tasks whose agent never finishes them, served by both replicas: each attempt times out once —
+     * one TIMED_OUT attempt, one dead letter, one outcome for the agent's trust — however many lease
+     * keepers look at it.
+     */
+    @Test
+    void eachTimeoutIsHandledOnce() throws Exception {
+        List<String> taskServices = List.of(platform.url("task-service"), replica);
+        String token = platform.newClientToken("timeouts");
+        Ains client = Ains.builder().registryUrl(platform.url("agent-registry")).token(token).build();
+        AgentRegistered slow = client.agents().registerAgent(new AgentRegistration().name("rep-slow")
+                .maxConcurrency(20).heartbeatIntervalSeconds(60)
+                .capabilities(List.of(new Capability().name("cap-timeout"))));
+        UUID agent = slow.getAgent().getAgentId();
+        Thread.sleep(600); // candidate cache
+
+        int total = 10;
+        List<UUID> tasks = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            Ains via = Ains.builder().tasksUrl(taskServices.get(i % 2)).token(token).build();
+            tasks.add(via.tasks().createTask(new TaskRequest().taskType("rep-timeout").capabilityRequired("cap-timeout")
+                    .timeoutSeconds(1).maxRetries(0), null).getTaskId());
+        }
+        // the agent takes them all, through both replicas, and never reports back
+        Set<UUID> claimed = ConcurrentHashMap.newKeySet();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (String url : taskServices) {
+                ClaimedTask c = Ains.builder().tasksUrl(url).apiKey(slow.getApiKey()).build().agentWork()
+                        .claimTask(agent, 0);
+                if (c != null && c.getTask() != null) {
+                    claimed.add(c.getTask().getTaskId());
+                }
+            }
+            return claimed.size() >= total;
+        });
+
+        Ains reader = Ains.builder().tasksUrl(replica).token(token).registryUrl(platform.url("agent-registry"))
+                .build();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (UUID id : tasks) {
+                assertThat(reader.tasks().getTask(id).getStatus()).isEqualTo(TaskStatus.DEAD_LETTERED);
+            }
+        });
+        for (UUID id : tasks) {
+            Task t = reader.tasks().getTask(id);
+            assertThat(t.getAttempts()).singleElement().satisfies(a ->
+                    assertThat(a.getOutcome()).isEqualTo(dev.ains.client.tasks.model.Attempt.OutcomeEnum.TIMED_OUT));
+        }
+        // and the registry heard of each timeout once
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(reader.trust().getTrust(agent).getOutcomes()).isEqualTo((long) total));
+        Thread.sleep(1000); // a second lease keeper acting late would show up here
+        assertThat(reader.trust().getTrust(agent).getOutcomes()).isEqualTo((long) total);
+    }
 }
