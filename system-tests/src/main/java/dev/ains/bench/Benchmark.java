@@ -60,6 +60,7 @@ public final class Benchmark {
         try (Platform p = Platform.start(new Platform.Options(home, true, true, null, Map.of()))) {
             Benchmark b = new Benchmark(p);
             b.warmUp();
+            double ceiling = b.readCeiling(32, 8000 * scale);
             double s1 = b.submissions(1, 1500 * scale);
             double s32 = b.submissions(32, 8000 * scale);
             double batched = b.batchSubmissions(8, 100, 100 * scale);
@@ -69,6 +70,7 @@ public final class Benchmark {
             long[] pickup = b.pickupLatency(8, 300 * scale);
             long[] hooks = b.webhookLatency(300 * scale);
             System.out.printf("%n%-48s %12s%n", "AINS benchmark (2 cores, everything over HTTP)", "result");
+            System.out.printf("%-48s %10.0f/s%n", "ceiling: authenticated task reads, 32 clients", ceiling);
             System.out.printf("%-48s %10.0f/s%n", "task submissions, 1 client", s1);
             System.out.printf("%-48s %10.0f/s%n", "task submissions, 32 clients", s32);
             System.out.printf("%-48s %10.0f/s%n", "tasks accepted in batches of 100, 8 clients", batched);
@@ -89,6 +91,27 @@ public final class Benchmark {
         while (System.nanoTime() < end) {
             submissions(32, 1000);
         }
+    }
+
+    /**
+     * The ceiling the targets are measured against: authenticated reads of one task (a JWT check, one
+     * primary-key read, one JSON answer), as fast as 32 clients can go — no writes, no commits.
+     */
+    private double readCeiling(int clients, int total) throws Exception {
+        String id = JSON.readTree(post("/aitp/tasks", "{\"task_type\":\"bench\",\"capability_required\":"
+                + "\"bench-nobody\"}", token, null).body()).get("task_id").asText();
+        HttpRequest get = HttpRequest.newBuilder(URI.create(platform.url("task-service") + "/aitp/tasks/" + id))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token).GET().build();
+        AtomicInteger left = new AtomicInteger(total);
+        long t0 = System.nanoTime();
+        runConcurrently(clients, () -> {
+            while (left.getAndDecrement() > 0) {
+                HTTP.send(get, HttpResponse.BodyHandlers.discarding());
+            }
+        });
+        double rate = total / ((System.nanoTime() - t0) / 1e9);
+        System.out.printf("  read ceiling: %d clients, %d GETs of one task, %.0f/s%n", clients, total, rate);
+        return rate;
     }
 
     /** Tasks for a capability no agent has: they are accepted and stay queued. */

@@ -98,7 +98,7 @@ class PlatformSystemIT {
             assertThat(trust.getScore()).isGreaterThanOrEqualTo(0.5);
         });
         await().atMost(WAIT).untilAsserted(() -> {
-            var summary = client.analytics().getSummary(null, null);
+            var summary = client.analytics().getSummary(null, null, null);
             assertThat(summary.getByStatus()).containsKey("COMPLETED");
             assertThat(summary.getSucceeded()).isPositive();
         });

@@ -29,7 +29,7 @@ public class AnalyticsInternalResource implements AnalyticsInternalApi {
         List<AnalyticsStore.Event> events = body.getEvents().stream().map(e -> new AnalyticsStore.Event(
                 e.getEventId(), e.getEventType(), e.getTaskId(), e.getTaskType(), e.getCapability(), e.getPriority(),
                 e.getStatus(), e.getAgentId(), e.getAttempt(), e.getExecutionMs(), e.getError(), e.getCreatedBy(),
-                e.getTaskCreatedAt(), e.getOccurredAt())).toList();
+                e.getTaskCreatedAt(), e.getOccurredAt(), e.getCost(), e.getCurrency())).toList();
         var r = analytics.ingest(events);
         return Response.ok(new IngestAck().accepted(r.accepted()).duplicates(r.duplicates())).build();
     }

@@ -2,12 +2,14 @@ package dev.ains.analytics.store;
 
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import dev.ains.kit.db.Database;
 import dev.ains.kit.store.Rows;
 import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -19,21 +21,24 @@ public class AnalyticsStore {
 
     public record Event(UUID eventId, String eventType, UUID taskId, String taskType, String capability,
                         Integer priority, String status, UUID agentId, Integer attempt, Long executionMs,
-                        String error, String createdBy, OffsetDateTime taskCreatedAt, OffsetDateTime occurredAt) {
+                        String error, String createdBy, OffsetDateTime taskCreatedAt, OffsetDateTime occurredAt,
+                        Long cost, String currency) {
     }
 
     /** False when the event was stored before. */
     public boolean insertEvent(DbExecute tx, Event e) {
         return tx.namedInsert("insert-event", e.eventId(), e.eventType(), e.taskId(), e.taskType(), e.capability(),
                 e.priority(), e.status(), e.agentId(), e.attempt(), e.executionMs(), e.error(), e.createdBy(),
-                Rows.ts(e.taskCreatedAt()), Rows.ts(e.occurredAt())) == 1;
+                Rows.ts(e.taskCreatedAt()), Rows.ts(e.occurredAt()), e.cost(), e.currency()) == 1;
     }
 
     public void upsertFact(DbExecute tx, Event e, int failedAttempts, OffsetDateTime completedAt) {
         tx.namedInsert("upsert-fact", e.taskId(), e.taskType(), e.capability(), e.createdBy(),
                 Rows.ts(e.taskCreatedAt()), e.status(), Rows.ts(e.occurredAt()), e.agentId(),
                 e.attempt() == null ? 0 : e.attempt(), failedAttempts,
-                "task.completed".equals(e.eventType()) ? e.executionMs() : null, Rows.ts(completedAt));
+                "task.completed".equals(e.eventType()) ? e.executionMs() : null, Rows.ts(completedAt),
+                "task.completed".equals(e.eventType()) ? e.cost() : null, e.currency(),
+                "task.assigned".equals(e.eventType()) ? Rows.ts(e.occurredAt()) : null);
     }
 
     public record Figures(Map<String, Long> byStatus, Double avgExecutionMs, long failedAttempts, long retries) {
@@ -49,5 +54,68 @@ public class AnalyticsStore {
         return new Figures(byStatus, avg == null ? null : ((Number) avg).doubleValue(),
                 ((Number) row.column("failed_attempts").get()).longValue(),
                 ((Number) row.column("retries").get()).longValue());
+    }
+
+    /** p95 execution time, cost by currency and the top agents of the summary's tasks. */
+    public record Extra(Double p95ExecutionMs, Map<String, Long> cost, List<Map.Entry<UUID, Long>> topAgents) {
+    }
+
+    public Extra summaryExtra(OffsetDateTime from, OffsetDateTime to, String creator) {
+        DbExecute db = database.client().execute();
+        Object[] range = {Rows.ts(from), Rows.ts(to), creator, creator};
+        Double p95 = db.namedGet("summary-extra", range).map(r -> Rows.doubleOrNull(r, "p95_ms")).orElse(null);
+        Map<String, Long> cost = new LinkedHashMap<>();
+        db.namedQuery("summary-cost", range).forEach(r -> cost.put(Rows.string(r, "currency") == null ? "USD"
+                : Rows.string(r, "currency"), r.column("amount").getLong()));
+        List<Map.Entry<UUID, Long>> top = db.namedQuery("top-agents", range)
+                .map(r -> Map.entry(Rows.uuid(r, "agent_id"), r.column("completed").getLong())).toList();
+        return new Extra(p95, cost, top);
+    }
+
+    public record AgentRow(UUID agentId, long tasks, long completed, long deadLettered, Double avgMs, Double p95Ms,
+                           long costSum) {
+    }
+
+    public List<AgentRow> agents(OffsetDateTime from, OffsetDateTime to, String creator) {
+        return database.client().execute().namedQuery("agent-report", Rows.ts(from), Rows.ts(to), creator, creator)
+                .map(r -> new AgentRow(Rows.uuid(r, "agent_id"), r.column("tasks").getLong(),
+                        r.column("completed").getLong(), r.column("dead_lettered").getLong(),
+                        Rows.doubleOrNull(r, "avg_ms"), Rows.doubleOrNull(r, "p95_ms"), r.column("cost_sum").getLong()))
+                .toList();
+    }
+
+    /** agent → currency → amount */
+    public Map<UUID, Map<String, Long>> agentCosts(OffsetDateTime from, OffsetDateTime to, String creator) {
+        Map<UUID, Map<String, Long>> out = new LinkedHashMap<>();
+        database.client().execute().namedQuery("agent-costs", Rows.ts(from), Rows.ts(to), creator, creator)
+                .forEach(r -> out.computeIfAbsent(Rows.uuid(r, "agent_id"), k -> new LinkedHashMap<>())
+                        .put(Rows.string(r, "currency"), r.column("amount").getLong()));
+        return out;
+    }
+
+    public record TypeStatusRow(String taskType, String status, long n, long retried, Double waitMsSum, long waited,
+                                Double execMsSum) {
+    }
+
+    public List<TypeStatusRow> taskTypes(OffsetDateTime from, OffsetDateTime to, String creator) {
+        return database.client().execute().namedQuery("task-type-report", Rows.ts(from), Rows.ts(to), creator,
+                creator).map(r -> new TypeStatusRow(Rows.string(r, "task_type"), Rows.string(r, "status"),
+                r.column("n").getLong(), r.column("retried").getLong(), Rows.doubleOrNull(r, "wait_ms_sum"),
+                r.column("waited").getLong(), Rows.doubleOrNull(r, "exec_ms_sum"))).toList();
+    }
+
+    public record TrendRow(OffsetDateTime bucket, long created, long completed, long deadLettered, Double avgMs) {
+    }
+
+    public List<TrendRow> trends(String unit, OffsetDateTime from, OffsetDateTime to, String creator) {
+        return database.client().execute().namedQuery("trends", unit, Rows.ts(from), Rows.ts(to), creator, creator,
+                unit, Rows.ts(from), Rows.ts(to), creator, creator).map(r -> new TrendRow(Rows.time(r, "b"),
+                r.column("created").getLong(), r.column("completed").getLong(), r.column("dead").getLong(),
+                Rows.doubleOrNull(r, "avg_ms"))).toList();
+    }
+
+    /** Every task created in the range, one row at a time, for the export; close the stream when done. */
+    public java.util.stream.Stream<DbRow> taskRows(OffsetDateTime from, OffsetDateTime to, String creator) {
+        return database.client().execute().namedQuery("task-rows", Rows.ts(from), Rows.ts(to), creator, creator);
     }
 }

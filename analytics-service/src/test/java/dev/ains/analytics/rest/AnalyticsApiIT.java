@@ -87,6 +87,124 @@ class AnalyticsApiIT {
                         + "\"}]}"), 422))).containsExactly("events[0].status");
     }
 
+    @Test
+    void reportsByAgentTaskTypeAndTimeWithCostsAndExports() throws Exception {
+        UUID a1 = UUID.randomUUID();
+        UUID a2 = UUID.randomUUID();
+        OffsetDateTime t0 = OffsetDateTime.now().minusMinutes(30);
+        List<String> events = new java.util.ArrayList<>();
+        // a1 completes three "report" tasks (one after a retry, two of them paid), a2 completes one and fails one
+        for (int i = 0; i < 3; i++) {
+            UUID task = UUID.randomUUID();
+            events.add(ev(task, "task.created", "QUEUED", null, "report", null, t0, t0, null));
+            events.add(ev(task, "task.assigned", "ASSIGNED", null, "report", a1, t0, t0.plusSeconds(2), null));
+            if (i == 0) {
+                events.add(ev(task, "task.failed", "RETRY_WAIT", null, "report", a1, t0, t0.plusSeconds(3), null));
+                events.add(ev(task, "task.assigned", "ASSIGNED", null, "report", a1, t0, t0.plusSeconds(4), null)
+                        .replace("\"attempt\":1", "\"attempt\":2"));
+            }
+            events.add(ev(task, "task.completed", "COMPLETED", 100L * (i + 1), "report", a1, t0,
+                    t0.plusSeconds(10 + i), i < 2 ? 500L : null));
+        }
+        UUID quick = UUID.randomUUID();
+        events.add(ev(quick, "task.created", "QUEUED", null, "ping", null, t0, t0, null));
+        events.add(ev(quick, "task.assigned", "ASSIGNED", null, "ping", a2, t0, t0.plusSeconds(1), null));
+        events.add(ev(quick, "task.completed", "COMPLETED", 20L, "ping", a2, t0, t0.plusSeconds(5), null));
+        UUID broken = UUID.randomUUID();
+        events.add(ev(broken, "task.created", "QUEUED", null, "ping", null, t0, t0, null));
+        events.add(ev(broken, "task.assigned", "ASSIGNED", null, "ping", a2, t0, t0.plusSeconds(1), null));
+        events.add(ev(broken, "task.failed", "DEAD_LETTERED", null, "ping", a2, t0, t0.plusSeconds(6), null));
+        json(api.post("/ains/analytics/internal/events", service, batch(events.toArray(String[]::new))), 200);
+
+        JsonNode s = json(api.get("/ains/analytics/summary?period=last_hour", client), 200);
+        assertThat(s.get("total_tasks").asInt()).isEqualTo(5);
+        assertThat(s.get("completed").asInt()).isEqualTo(4);
+        assertThat(s.get("dead_lettered").asInt()).isEqualTo(1);
+        assertThat(s.get("cancelled").asInt()).isZero();
+        assertThat(s.at("/total_cost/USD").asLong()).isEqualTo(1000);
+        assertThat(s.get("p95_execution_ms").asDouble()).isBetween(250.0, 300.0);
+        assertThat(s.at("/top_agents/0/agent_id").asText()).isEqualTo(a1.toString());
+        assertThat(s.at("/top_agents/0/completed").asInt()).isEqualTo(3);
+        assertThat(fields(json(api.get("/ains/analytics/summary?period=last_century", client), 422)))
+                .containsExactly("period");
+        assertThat(fields(json(api.get("/ains/analytics/summary?period=today&from=2026-01-01T00:00:00Z", client),
+                422))).containsExactly("period");
+
+        JsonNode agents = json(api.get("/ains/analytics/agents?period=last_hour", client), 200);
+        assertThat(agents.at("/items/0/agent_id").asText()).isEqualTo(a1.toString());
+        assertThat(agents.at("/items/0/tasks").asInt()).isEqualTo(3);
+        assertThat(agents.at("/items/0/success_rate").asDouble()).isEqualTo(1.0);
+        assertThat(agents.at("/items/0/avg_execution_ms").asDouble()).isEqualTo(200.0);
+        assertThat(agents.at("/items/0/earnings/USD").asLong()).isEqualTo(1000);
+        assertThat(agents.at("/items/1/success_rate").asDouble()).isEqualTo(0.5);
+        JsonNode fastest = json(api.get("/ains/analytics/agents?period=last_hour&sort=avg_execution_ms&limit=1",
+                client), 200);
+        assertThat(fastest.at("/items/0/agent_id").asText()).isEqualTo(a2.toString());
+        JsonNode second = json(api.get("/ains/analytics/agents?period=last_hour&sort=avg_execution_ms&limit=1&cursor="
+                + fastest.get("next_cursor").asText(), client), 200);
+        assertThat(second.at("/items/0/agent_id").asText()).isEqualTo(a1.toString());
+        assertThat(second.has("next_cursor")).isFalse();
+        assertThat(fields(json(api.get("/ains/analytics/agents?sort=fame", client), 422))).containsExactly("sort");
+
+        JsonNode types = json(api.get("/ains/analytics/tasks?period=last_hour", client), 200);
+        JsonNode report = types.at("/items/0");
+        assertThat(report.get("task_type").asText()).isEqualTo("report");
+        assertThat(report.get("total").asInt()).isEqualTo(3);
+        assertThat(report.at("/by_status/COMPLETED").asInt()).isEqualTo(3);
+        assertThat(report.get("retry_rate").asDouble()).isCloseTo(1.0 / 3, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(report.get("avg_wait_ms").asDouble()).isEqualTo(2000.0);
+        assertThat(types.at("/items/1/by_status/DEAD_LETTERED").asInt()).isEqualTo(1);
+
+        JsonNode trends = json(api.get("/ains/analytics/trends?period=last_hour&bucket=minute", client), 200);
+        long created = 0;
+        long completed = 0;
+        for (JsonNode p : trends.get("points")) {
+            created += p.get("created").asLong();
+            completed += p.get("completed").asLong();
+        }
+        assertThat(created).isEqualTo(5);
+        assertThat(completed).isEqualTo(4);
+        assertThat(fields(json(api.get("/ains/analytics/trends?bucket=week", client), 422))).containsExactly("bucket");
+
+        // exports: CSV by format or Accept, JSON otherwise; a client's own tasks only
+        var http = java.net.http.HttpClient.newHttpClient();
+        var csv = http.send(java.net.http.HttpRequest.newBuilder(target.getUri().resolve(
+                        "/ains/analytics/export?report=tasks&period=last_hour"))
+                .header("Authorization", client.value()).header("Accept", "text/csv").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("content-type").orElse("")).startsWith("text/csv");
+        List<String> lines = csv.body().lines().toList();
+        assertThat(lines.get(0)).startsWith("task_id,task_type,capability,created_by");
+        assertThat(lines).hasSize(6);
+        var json = http.send(java.net.http.HttpRequest.newBuilder(target.getUri().resolve(
+                        "/ains/analytics/export?report=agents&format=json&period=last_hour"))
+                .header("Authorization", client.value()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(dev.ains.kit.json.Json.tree(json.body()).get(0).get("agent_id").asText()).isEqualTo(a1.toString());
+        var types2 = http.send(java.net.http.HttpRequest.newBuilder(target.getUri().resolve(
+                        "/ains/analytics/export?report=task_types&format=csv&period=last_hour"))
+                .header("Authorization", client.value()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(types2.body()).contains("\"{\"\"COMPLETED\"\":3}\"");
+        assertThat(fields(json(api.get("/ains/analytics/export?report=everything", client), 422)))
+                .containsExactly("report");
+        var mine = http.send(java.net.http.HttpRequest.newBuilder(target.getUri().resolve(
+                        "/ains/analytics/export?report=tasks&format=csv&period=last_hour"))
+                .header("Authorization", "Bearer " + jwt.issue("someone-else", List.of(Roles.CLIENT), 60)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(mine.body().lines().toList()).hasSize(1); // the header only
+    }
+
+    private String ev(UUID task, String type, String status, Long ms, String taskType, UUID agent,
+                      OffsetDateTime created, OffsetDateTime at, Long cost) {
+        return "{\"event_id\":\"" + UUID.randomUUID() + "\",\"event_type\":\"" + type + "\",\"task_id\":\"" + task
+                + "\",\"task_type\":\"" + taskType + "\",\"capability\":\"c\",\"priority\":5,\"status\":\"" + status
+                + "\",\"attempt\":1," + (agent == null ? "" : "\"agent_id\":\"" + agent + "\",")
+                + (ms == null ? "" : "\"execution_ms\":" + ms + ",")
+                + (cost == null ? "" : "\"cost\":" + cost + ",\"currency\":\"USD\",")
+                + "\"created_by\":\"" + clientId + "\",\"task_created_at\":\"" + created + "\",\"occurred_at\":\"" + at
+                + "\"}";
+    }
+
     private String event(UUID task, String type, String status, Long ms, OffsetDateTime created, OffsetDateTime at) {
         return "{\"event_id\":\"" + UUID.randomUUID() + "\",\"event_type\":\"" + type + "\",\"task_id\":\"" + task
                 + "\",\"task_type\":\"t\",\"capability\":\"c\",\"priority\":5,\"status\":\"" + status + "\","

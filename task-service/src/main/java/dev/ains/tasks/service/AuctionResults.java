@@ -69,7 +69,7 @@ public class AuctionResults {
             case AWARDED, NO_BIDS -> {
                 UUID winner = r.getResult() == AuctionResult.ResultEnum.AWARDED ? r.getAgentId() : null;
                 TaskState.require(t.taskId(), t.status(), TaskState.QUEUED);
-                store.auctionQueued(tx, t.taskId(), winner);
+                store.auctionQueued(tx, t.taskId(), winner, winner == null ? null : r.getPrice(), r.getCurrency());
                 TaskRecord queued = store.find(tx, t.taskId()).orElseThrow();
                 LOG.info(() -> "task " + t.taskId() + (winner == null ? ": no acceptable bid, routed as usual"
                         : ": auction won by agent " + winner + " at " + r.getPrice()));

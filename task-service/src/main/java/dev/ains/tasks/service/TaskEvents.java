@@ -42,6 +42,10 @@ final class TaskEvents {
         if (result != null) {
             p.put("result", result);
         }
+        if (t.auctionPrice() != null) {
+            p.put("cost", t.auctionPrice()); // what the client pays the winner (analytics' total cost)
+            putIf(p, "currency", t.currency());
+        }
         Outbox.add(tx, BOTH, "task.completed", p);
     }
 

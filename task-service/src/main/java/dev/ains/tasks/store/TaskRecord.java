@@ -15,7 +15,8 @@ public record TaskRecord(UUID taskId, String taskType, String capability, JsonNo
                          String cancelReason, String cancelledBy, String createdBy, OffsetDateTime createdAt,
                          OffsetDateTime updatedAt, OffsetDateTime startedAt, OffsetDateTime completedAt,
                          Long executionMs, Backoff retryPolicy, int attemptsBase, UUID batchId,
-                         Long budget, String currency, Integer auctionSeconds, UUID auctionWinnerId) {
+                         Long budget, String currency, Integer auctionSeconds, UUID auctionWinnerId,
+                         Long auctionPrice) {
 
     /** Attempts left in the current budget (a redrive renews it). */
     public boolean attemptsLeft() {

@@ -98,8 +98,8 @@ public class TaskStore {
     }
 
     /** AUCTIONING → QUEUED (for the winner when there is one); false when the task is no longer auctioning. */
-    public boolean auctionQueued(DbExecute tx, UUID taskId, UUID winner) {
-        return tx.namedUpdate("auction-queued", winner, taskId) > 0;
+    public boolean auctionQueued(DbExecute tx, UUID taskId, UUID winner, Long price, String currency) {
+        return tx.namedUpdate("auction-queued", winner, price, currency, taskId) > 0;
     }
 
     public Optional<QueuedTask> lockQueued(DbExecute tx, UUID taskId) {
@@ -396,7 +396,8 @@ public class TaskStore {
                 new Backoff(Backoff.Strategy.of(Rows.string(r, "retry_strategy")), r.column("retry_base_ms").getLong(),
                         r.column("retry_cap_ms").getLong(), r.column("retry_jitter").getDouble()),
                 r.column("attempts_base").getInt(), Rows.uuid(r, "batch_id"), Rows.longOrNull(r, "budget"),
-                Rows.string(r, "currency"), Rows.intOrNull(r, "auction_seconds"), Rows.uuid(r, "auction_winner_id"));
+                Rows.string(r, "currency"), Rows.intOrNull(r, "auction_seconds"), Rows.uuid(r, "auction_winner_id"),
+                Rows.longOrNull(r, "auction_price"));
     }
 
 }
