@@ -27,7 +27,7 @@ public final class Outbox {
             CROSS JOIN unnest(string_to_array(?, ',')) AS d""";
     static final String CLAIM = """
             SELECT id, event_id, destination, event_type, occurred_at, payload::text AS payload, attempts
-            FROM outbox WHERE next_attempt_at <= now()
+            FROM outbox WHERE destination = ? AND next_attempt_at <= now()
             ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""";
     static final String DELETE = "DELETE FROM outbox WHERE id = ANY(string_to_array(?, ',')::bigint[])";
     static final String POSTPONE = """
@@ -61,8 +61,8 @@ public final class Outbox {
         }
     }
 
-    static List<OutboxEvent> claim(DbExecute tx, int limit) {
-        return tx.query(CLAIM, limit).map(Outbox::event).toList();
+    static List<OutboxEvent> claim(DbExecute tx, String destination, int limit) {
+        return tx.query(CLAIM, destination, limit).map(Outbox::event).toList();
     }
 
     private static OutboxEvent event(DbRow row) {

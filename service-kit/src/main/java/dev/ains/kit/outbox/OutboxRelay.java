@@ -2,16 +2,12 @@ package dev.ains.kit.outbox;
 
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 
 import dev.ains.kit.db.Database;
 import dev.ains.kit.jobs.BackgroundJobs;
@@ -28,7 +24,8 @@ import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
- * Delivers outbox rows to their sinks, at least once, oldest first. Rows are claimed with
+ * Delivers outbox rows to their sinks, at least once, oldest first per destination, each destination
+ * by its own worker (a slow neighbour never holds up another's events). Rows are claimed with
  * {@code FOR UPDATE SKIP LOCKED}, so any number of replicas can relay the same outbox without handing
  * one row to two of them; a delivered row is deleted in the same transaction that claimed it, and a
  * failed batch is postponed with exponential back-off (capped) and retried.
@@ -69,7 +66,7 @@ public class OutboxRelay {
 
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestAgeMs = new AtomicLong();
-    private WakeableWorker worker;
+    private final List<WakeableWorker> workers = new ArrayList<>();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         if (!sinks.isResolvable() && sinks.isUnsatisfied()) {
@@ -77,74 +74,72 @@ public class OutboxRelay {
         }
         metrics.gauge("ains_outbox_backlog", backlog, AtomicLong::get);
         metrics.gauge("ains_outbox_oldest_age_seconds", oldestAgeMs, v -> v.get() / 1000.0);
-        // One neighbour call per event would cost more than the event itself: after a busy pass the
-        // relay pauses for the batch window so that events gather.
-        worker = new WakeableWorker("outbox-relay", this::relayOnce, pollMs, batchWindowMs, batchSize);
-        worker.start();
+        // One worker per destination: a slow or unreachable neighbour delays only its own events.
+        // One neighbour call per event would cost more than the event itself: after a busy pass a worker
+        // pauses for the batch window so that events gather (a local sink needs no such pause).
+        for (OutboxSink sink : sinks) {
+            String destination = sink.destination();
+            WakeableWorker w = new WakeableWorker("outbox-relay-" + destination, () -> relayOnce(destination),
+                    pollMs, sink instanceof LocalOutboxSink ? 0 : batchWindowMs, batchSize);
+            workers.add(w);
+            w.start();
+        }
         ScheduledExecutorService s = jobs.scheduler();
         s.scheduleWithFixedDelay(this::measureBacklog, 1, 5, TimeUnit.SECONDS);
     }
 
     /** Asks the relay to look now (after a commit that wrote events) instead of at its next poll. */
     public void wake() {
-        if (worker != null) {
-            worker.wake();
-        }
+        workers.forEach(WakeableWorker::wake);
     }
 
-    /** One pass: claim a batch, deliver per destination, delete what arrived. Returns rows handled. */
-    public int relayOnce() {
-        List<LocalOutboxSink> committed = new ArrayList<>();
+    /**
+     * One pass for one destination: claim a batch, deliver it, delete what arrived (or postpone it with
+     * back-off). Returns rows handled.
+     */
+    public int relayOnce(String destination) {
+        OutboxSink sink = sinkFor(destination);
+        boolean local = sink instanceof LocalOutboxSink;
         int n = database.inTransaction(tx -> {
-            List<OutboxEvent> batch = Outbox.claim(tx, batchSize);
-            if (batch.isEmpty()) {
+            List<OutboxEvent> events = Outbox.claim(tx, destination, batchSize);
+            if (events.isEmpty()) {
                 return 0;
             }
-            Map<String, List<OutboxEvent>> byDestination = batch.stream()
-                    .collect(Collectors.groupingBy(OutboxEvent::destination, LinkedHashMap::new, Collectors.toList()));
-            // remote sinks first: a local sink may take locks, which should be held only until the commit
-            List<String> order = byDestination.keySet().stream()
-                    .sorted(Comparator.comparing(d -> sinkFor(d) instanceof LocalOutboxSink)).toList();
-            for (String destination : order) {
-                List<OutboxEvent> events = byDestination.get(destination);
-                OutboxSink sink = sinkFor(destination);
-                boolean local = sink instanceof LocalOutboxSink;
-                try {
-                    if (sink == null) {
-                        throw new IllegalStateException("no sink for destination " + destination);
-                    }
-                    if (local) {
-                        // a failed statement would abort the whole transaction; the savepoint keeps the
-                        // other destinations' progress and lets the postponement below be written
-                        tx.dml("SAVEPOINT local_sink");
-                        try {
-                            ((LocalOutboxSink) sink).deliver(tx, events);
-                        } catch (RuntimeException e) {
-                            tx.dml("ROLLBACK TO SAVEPOINT local_sink");
-                            throw e;
-                        }
-                        committed.add((LocalOutboxSink) sink);
-                    } else {
-                        sink.deliver(events);
-                    }
-                    tx.dml(Outbox.DELETE, Outbox.ids(events));
-                    metrics.counter("ains_outbox_delivered_total", new Tag("destination", destination))
-                            .inc(events.size());
-                } catch (RuntimeException e) {
-                    committed.remove(sink);
-                    int attempts = events.stream().mapToInt(OutboxEvent::attempts).max().orElse(0) + 1;
-                    long delay = Math.min(maxBackoffSeconds, 1L << Math.min(attempts - 1, 16));
-                    tx.dml(Outbox.POSTPONE, String.valueOf(e.getMessage()), (double) delay, Outbox.ids(events));
-                    metrics.counter("ains_outbox_delivery_failures_total", new Tag("destination", destination))
-                            .inc();
-                    LOG.warning(() -> "delivery of " + events.size() + " events to " + destination
-                            + " failed (attempt " + attempts + "), next try in " + delay + " s: " + e.getMessage());
+            try {
+                if (sink == null) {
+                    throw new IllegalStateException("no sink for destination " + destination);
                 }
+                if (local) {
+                    // a failed statement would abort the transaction; the savepoint lets the
+                    // postponement below still be written
+                    tx.dml("SAVEPOINT local_sink");
+                    try {
+                        ((LocalOutboxSink) sink).deliver(tx, events);
+                    } catch (RuntimeException e) {
+                        tx.dml("ROLLBACK TO SAVEPOINT local_sink");
+                        throw e;
+                    }
+                } else {
+                    sink.deliver(events);
+                }
+                tx.dml(Outbox.DELETE, Outbox.ids(events));
+                metrics.counter("ains_outbox_delivered_total", new Tag("destination", destination))
+                        .inc(events.size());
+                return events.size();
+            } catch (RuntimeException e) {
+                int attempts = events.stream().mapToInt(OutboxEvent::attempts).max().orElse(0) + 1;
+                long delay = Math.min(maxBackoffSeconds, 1L << Math.min(attempts - 1, 16));
+                tx.dml(Outbox.POSTPONE, String.valueOf(e.getMessage()), (double) delay, Outbox.ids(events));
+                metrics.counter("ains_outbox_delivery_failures_total", new Tag("destination", destination)).inc();
+                LOG.warning(() -> "delivery of " + events.size() + " events to " + destination
+                        + " failed (attempt " + attempts + "), next try in " + delay + " s: " + e.getMessage());
+                return -events.size();
             }
-            return batch.size();
         });
-        committed.forEach(LocalOutboxSink::afterCommit);
-        return n;
+        if (n > 0 && local) {
+            ((LocalOutboxSink) sink).afterCommit();
+        }
+        return Math.max(n, 0);
     }
 
     private OutboxSink sinkFor(String destination) {
@@ -170,8 +165,6 @@ public class OutboxRelay {
 
     @PreDestroy
     void stop() {
-        if (worker != null) {
-            worker.stop();
-        }
+        workers.forEach(WakeableWorker::stop);
     }
 }
