@@ -87,9 +87,11 @@ public class TrustService {
                 double weight = o.clientId() == null ? 1 : TrustModel.weight(o.clientId().equals(row.owner()),
                         store.pairOutcomes(tx, o.agentId(), o.clientId()));
                 var after = model.apply(before, o.kind(), onTime, o.occurredAt(), weight);
+                // rating and uptime as last stored (they move with ratings and time, not outcomes);
                 // consistency counts this execution too
                 Long execution = o.kind() == TrustModel.Outcome.SUCCEEDED ? o.executionMs() : null;
-                TrustModel.Factors factors = factors(tx, o.agentId(), execution);
+                TrustModel.Factors factors = new TrustModel.Factors(row.ratingFactor(), row.uptimeFactor(),
+                        consistency(tx, o.agentId(), execution));
                 double newScore = model.score(after, factors);
                 if (!store.insertTrustRecord(tx, o.eventId(), o.agentId(), o.taskId(), o.kind().name(),
                         o.executionMs(), o.promisedMs(), row.score(), newScore, o.occurredAt(), o.clientId(),
@@ -182,23 +184,29 @@ public class TrustService {
         }
     }
 
+    /** Recomputes every factor and stores the scores and the slow-moving factors. */
     private void rescore(DbExecute tx, RegistryStore.TrustRow row) {
         TrustModel model = settings.trust();
         var s = new TrustModel.State(row.successes(), row.failures(), row.onTime(), row.updatedAt());
-        TrustModel.Factors f = factors(tx, row.agentId(), null);
-        store.setScores(tx, row.agentId(), model.score(s, f), model.rankScore(s, f));
+        TrustModel.Factors f = factors(tx, row.agentId());
+        store.setScores(tx, row.agentId(), model.score(s, f), model.rankScore(s, f), f.rating(), f.uptime());
     }
 
-    /** The factors beside the outcome counters; {@code newExecution} is one not stored yet. */
-    TrustModel.Factors factors(DbExecute exec, UUID agentId, Long newExecution) {
+    /** The factors beside the outcome counters, computed from ratings, status history and executions. */
+    TrustModel.Factors factors(DbExecute exec, UUID agentId) {
         long[] ratings = store.ratingStats(exec, agentId);
         double[] up = store.uptime(exec, agentId, UPTIME_WINDOW_HOURS);
+        return new TrustModel.Factors(TrustModel.rating(ratings[0], ratings[1]), TrustModel.uptime(up[0], up[1]),
+                consistency(exec, agentId, null));
+    }
+
+    /** Consistency of the recent executions; {@code newExecution} is one not stored yet. */
+    private double consistency(DbExecute exec, UUID agentId, Long newExecution) {
         List<Long> executions = new java.util.ArrayList<>(store.recentExecutions(exec, agentId));
         if (newExecution != null) {
             executions.add(0, newExecution);
         }
-        return new TrustModel.Factors(TrustModel.rating(ratings[0], ratings[1]), TrustModel.uptime(up[0], up[1]),
-                TrustModel.consistency(executions.subList(0, Math.min(50, executions.size()))));
+        return TrustModel.consistency(executions.subList(0, Math.min(50, executions.size())));
     }
 
     public record Explained(AgentRecord agent, double reliability, double latency, TrustModel model,
@@ -208,7 +216,7 @@ public class TrustService {
     public Explained explain(AgentRecord a) {
         TrustModel m = settings.trust();
         var s = new TrustModel.State(a.trustSuccesses(), a.trustFailures(), a.trustOnTime(), a.trustUpdatedAt());
-        return new Explained(a, m.reliability(s), m.latency(s), m, factors(store.db(), a.agentId(), null));
+        return new Explained(a, m.reliability(s), m.latency(s), m, factors(store.db(), a.agentId()));
     }
 
     public record Reputation(Explained explained, double rankScore, String grade, List<String> badges,

@@ -134,7 +134,7 @@ public class RegistryStore {
     }
 
     public record TrustRow(UUID agentId, String owner, double score, double successes, double failures,
-                           double onTime, OffsetDateTime updatedAt) {
+                           double onTime, OffsetDateTime updatedAt, double ratingFactor, double uptimeFactor) {
     }
 
     public Optional<TrustRow> lockTrust(DbExecute tx, UUID agentId) {
@@ -149,7 +149,8 @@ public class RegistryStore {
     private static TrustRow trustRow(DbRow r) {
         return new TrustRow(Rows.uuid(r, "agent_id"), Rows.string(r, "owner"), r.column("trust_score").getDouble(),
                 r.column("trust_successes").getDouble(), r.column("trust_failures").getDouble(),
-                r.column("trust_on_time").getDouble(), Rows.time(r, "trust_updated_at"));
+                r.column("trust_on_time").getDouble(), Rows.time(r, "trust_updated_at"),
+                r.column("rating_factor").getDouble(), r.column("uptime_factor").getDouble());
     }
 
     public long pairOutcomes(DbExecute exec, UUID agentId, String clientId) {
@@ -172,8 +173,9 @@ public class RegistryStore {
                 r.column("online").getDouble(), r.column("observed").getDouble()}).orElse(new double[] {0, 0});
     }
 
-    public void setScores(DbExecute tx, UUID agentId, double score, double rank) {
-        tx.namedUpdate("set-scores", score, rank, agentId);
+    public void setScores(DbExecute tx, UUID agentId, double score, double rank, double ratingFactor,
+                          double uptimeFactor) {
+        tx.namedUpdate("set-scores", score, rank, ratingFactor, uptimeFactor, agentId);
     }
 
     public List<UUID> scoredAgents() {
