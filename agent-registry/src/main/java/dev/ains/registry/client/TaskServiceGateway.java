@@ -3,12 +3,10 @@ package dev.ains.registry.client;
 import java.time.temporal.ChronoUnit;
 
 import dev.ains.kit.client.RemoteCallException;
-import dev.ains.registry.client.tasks.ApiException;
 import dev.ains.registry.client.tasks.TasksInternalApi;
 import dev.ains.registry.client.tasks.model.AgentEventBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -27,10 +25,6 @@ public class TaskServiceGateway {
     TasksInternalApi tasks;
 
     public void agentEvents(AgentEventBatch batch) {
-        try {
-            tasks.ingestAgentEvents(batch);
-        } catch (ApiException | WebApplicationException e) {
-            throw RemoteCallException.from("task-service", e);
-        }
+        RemoteCallException.run("task-service", () -> tasks.ingestAgentEvents(batch));
     }
 }

@@ -5,14 +5,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.ains.economy.client.registry.ApiException;
 import dev.ains.economy.client.registry.RegistryInternalApi;
 import dev.ains.economy.client.registry.model.ApiKeyCheck;
 import dev.ains.economy.client.registry.model.EarningBatch;
 import dev.ains.kit.client.RemoteCallException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -31,23 +29,20 @@ public class RegistryGateway {
     RegistryInternalApi registry;
 
     public void earnings(EarningBatch batch) {
-        try {
-            registry.recordEarnings(batch);
-        } catch (ApiException | WebApplicationException e) {
-            throw RemoteCallException.from("agent-registry", e);
-        }
+        RemoteCallException.run("agent-registry", () -> registry.recordEarnings(batch));
     }
 
     /** The key's agent and its status; empty when the registry does not know the key. */
     public Optional<Map.Entry<UUID, String>> agentForKey(String apiKey) {
         try {
-            var owner = registry.verifyApiKey(new ApiKeyCheck().apiKey(apiKey));
+            var owner = RemoteCallException.call("agent-registry", () -> registry.verifyApiKey(new ApiKeyCheck()
+                    .apiKey(apiKey)));
             return Optional.of(Map.entry(owner.getAgentId(), owner.getStatus().toString()));
-        } catch (ApiException | WebApplicationException e) {
-            if (RemoteCallException.statusOf(e) == 404) {
-                return Optional.empty();
+        } catch (RemoteCallException e) {
+            if (e.status() == 404) {
+                return Optional.empty(); // an unknown key is an answer, not a failure
             }
-            throw RemoteCallException.from("agent-registry", e);
+            throw e;
         }
     }
 }

@@ -2,14 +2,12 @@ package dev.ains.economy.client;
 
 import java.time.temporal.ChronoUnit;
 
-import dev.ains.economy.client.tasks.ApiException;
 import dev.ains.economy.client.tasks.TasksInternalApi;
 import dev.ains.economy.client.tasks.model.AgentEventBatch;
 import dev.ains.economy.client.tasks.model.AuctionResultBatch;
 import dev.ains.kit.client.RemoteCallException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -28,18 +26,10 @@ public class TaskServiceGateway {
     TasksInternalApi tasks;
 
     public void agentEvents(AgentEventBatch batch) {
-        try {
-            tasks.ingestAgentEvents(batch);
-        } catch (ApiException | WebApplicationException e) {
-            throw RemoteCallException.from("task-service", e);
-        }
+        RemoteCallException.run("task-service", () -> tasks.ingestAgentEvents(batch));
     }
 
     public void auctionResults(AuctionResultBatch batch) {
-        try {
-            tasks.ingestAuctionResults(batch);
-        } catch (ApiException | WebApplicationException e) {
-            throw RemoteCallException.from("task-service", e);
-        }
+        RemoteCallException.run("task-service", () -> tasks.ingestAuctionResults(batch));
     }
 }

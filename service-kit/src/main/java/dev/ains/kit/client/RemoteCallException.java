@@ -46,6 +46,42 @@ public class RemoteCallException extends RuntimeException {
         return of(service, statusOf(failure), failure);
     }
 
+    /** A generated client's call: it may throw the generated, checked {@code ApiException}. */
+    @FunctionalInterface
+    public interface Call<T> {
+        T call() throws Exception;
+    }
+
+    /** A generated client's call without an answer worth keeping. */
+    @FunctionalInterface
+    public interface Action {
+        void run() throws Exception;
+    }
+
+    /**
+     * Makes a generated client's call, turning its failures (the checked {@code ApiException}, and the
+     * {@code WebApplicationException} Jersey wraps it in) into a {@link RemoteCallException} by status;
+     * other runtime failures (no connection, timeouts) pass as they are, for the fault-tolerance policy.
+     */
+    public static <T> T call(String service, Call<T> call) {
+        try {
+            return call.call();
+        } catch (jakarta.ws.rs.WebApplicationException e) {
+            throw from(service, e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw from(service, e);
+        }
+    }
+
+    public static void run(String service, Action action) {
+        call(service, () -> {
+            action.run();
+            return null;
+        });
+    }
+
     /** The neighbour refused the request (4xx): retrying the same request would not help. */
     public static class Rejected extends RemoteCallException {
         public Rejected(String service, int status, Throwable cause) {

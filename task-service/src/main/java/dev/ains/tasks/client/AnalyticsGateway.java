@@ -4,10 +4,8 @@ import java.time.temporal.ChronoUnit;
 
 import dev.ains.kit.client.RemoteCallException;
 import dev.ains.tasks.client.analytics.AnalyticsInternalApi;
-import dev.ains.tasks.client.analytics.ApiException;
 import dev.ains.tasks.client.analytics.model.EventBatch;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -27,10 +25,6 @@ public class AnalyticsGateway {
     AnalyticsInternalApi analytics;
 
     public void ingest(EventBatch batch) {
-        try {
-            analytics.ingestEvents(batch);
-        } catch (ApiException | WebApplicationException e) {
-            throw RemoteCallException.from("analytics-service", e);
-        }
+        RemoteCallException.run("analytics-service", () -> analytics.ingestEvents(batch));
     }
 }

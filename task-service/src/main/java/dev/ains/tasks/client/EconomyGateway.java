@@ -3,13 +3,11 @@ package dev.ains.tasks.client;
 import java.time.temporal.ChronoUnit;
 
 import dev.ains.kit.client.RemoteCallException;
-import dev.ains.tasks.client.economy.ApiException;
 import dev.ains.tasks.client.economy.EconomyInternalApi;
 import dev.ains.tasks.client.economy.model.AuctionRequestBatch;
 import dev.ains.tasks.client.economy.model.TaskSettlementBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -30,18 +28,10 @@ public class EconomyGateway {
     EconomyInternalApi economy;
 
     public void openAuctions(AuctionRequestBatch batch) {
-        try {
-            economy.openAuctions(batch);
-        } catch (ApiException | WebApplicationException e) {
-            throw RemoteCallException.from(SERVICE, e);
-        }
+        RemoteCallException.run(SERVICE, () -> economy.openAuctions(batch));
     }
 
     public void settle(TaskSettlementBatch batch) {
-        try {
-            economy.settleTaskOutcomes(batch);
-        } catch (ApiException | WebApplicationException e) {
-            throw RemoteCallException.from(SERVICE, e);
-        }
+        RemoteCallException.run(SERVICE, () -> economy.settleTaskOutcomes(batch));
     }
 }

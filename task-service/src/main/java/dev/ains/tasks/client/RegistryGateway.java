@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.ains.kit.client.RemoteCallException;
-import dev.ains.tasks.client.registry.ApiException;
 import dev.ains.tasks.client.registry.RegistryInternalApi;
 import dev.ains.tasks.client.registry.model.AgentStatusQuery;
 import dev.ains.tasks.client.registry.model.ApiKeyCheck;
@@ -16,7 +15,6 @@ import dev.ains.tasks.client.registry.model.Candidate;
 import dev.ains.tasks.client.registry.model.CandidateQuery;
 import dev.ains.tasks.client.registry.model.OutcomeBatch;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -42,43 +40,32 @@ public class RegistryGateway {
     RegistryInternalApi registry;
 
     public List<Candidate> candidates(String capability, double minTrust) {
-        try {
-            return registry.findCandidates(new CandidateQuery().capability(capability).minTrust(minTrust))
-                    .getCandidates();
-        } catch (ApiException | WebApplicationException e) {
-            throw RemoteCallException.from(SERVICE, e);
-        }
+        return RemoteCallException.call(SERVICE, () -> registry.findCandidates(new CandidateQuery()
+                .capability(capability).minTrust(minTrust)).getCandidates());
     }
 
     public Map<UUID, String> statuses(List<UUID> agents) {
         Map<UUID, String> out = new LinkedHashMap<>();
-        try {
-            registry.agentStatuses(new AgentStatusQuery().agentIds(agents)).getAgents()
-                    .forEach(e -> out.put(e.getAgentId(), e.getStatus().toString()));
-        } catch (ApiException | WebApplicationException e) {
-            throw RemoteCallException.from(SERVICE, e);
-        }
+        RemoteCallException.call(SERVICE, () -> registry.agentStatuses(new AgentStatusQuery().agentIds(agents)))
+                .getAgents().forEach(e -> out.put(e.getAgentId(), e.getStatus().toString()));
         return out;
     }
 
     /** The agent the key belongs to; empty for an unknown key (a 404 is an answer, not a failure). */
     public Optional<Map.Entry<UUID, String>> agentForKey(String apiKey) {
         try {
-            var owner = registry.verifyApiKey(new ApiKeyCheck().apiKey(apiKey));
+            var owner = RemoteCallException.call(SERVICE, () -> registry.verifyApiKey(new ApiKeyCheck()
+                    .apiKey(apiKey)));
             return Optional.of(Map.entry(owner.getAgentId(), owner.getStatus().toString()));
-        } catch (ApiException | WebApplicationException e) {
-            if (RemoteCallException.statusOf(e) == 404) {
-                return Optional.empty();
+        } catch (RemoteCallException e) {
+            if (e.status() == 404) {
+                return Optional.empty(); // an unknown key is an answer, not a failure
             }
-            throw RemoteCallException.from(SERVICE, e);
+            throw e;
         }
     }
 
     public void recordOutcomes(OutcomeBatch batch) {
-        try {
-            registry.recordOutcomes(batch);
-        } catch (ApiException | WebApplicationException e) {
-            throw RemoteCallException.from(SERVICE, e);
-        }
+        RemoteCallException.run(SERVICE, () -> registry.recordOutcomes(batch));
     }
 }
