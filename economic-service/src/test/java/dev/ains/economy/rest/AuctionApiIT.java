@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.ains.kit.testing.Api.fields;
 import static dev.ains.kit.testing.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +27,6 @@ import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.client.WebTarget;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,13 +39,7 @@ import org.junit.jupiter.api.Test;
 @AddConfig(key = "ains.economy.auction-check-ms", value = "100")
 @AddConfig(key = "ains.outbox.poll-ms", value = "50")
 class AuctionApiIT {
-    private static final WireMockServer NEIGHBOURS = new WireMockServer(options().dynamicPort());
-
-    static {
-        NEIGHBOURS.start();
-        System.setProperty("agent-registry/mp-rest/url", NEIGHBOURS.baseUrl());
-        System.setProperty("task-service/mp-rest/url", NEIGHBOURS.baseUrl());
-    }
+    private static final WireMockServer NEIGHBOURS = Neighbours.SERVER;
 
     @Inject
     WebTarget target;
@@ -82,11 +74,6 @@ class AuctionApiIT {
         NEIGHBOURS.stubFor(post(urlEqualTo("/internal/auction-results")).willReturn(aResponse().withStatus(204)));
         NEIGHBOURS.stubFor(post(urlEqualTo("/internal/agent-events")).willReturn(aResponse().withStatus(204)));
         NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/earnings")).willReturn(aResponse().withStatus(204)));
-    }
-
-    @AfterAll
-    static void stop() {
-        NEIGHBOURS.stop();
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.ains.economy.rest;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.ains.kit.testing.Api.fields;
 import static dev.ains.kit.testing.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +31,6 @@ import io.helidon.microprofile.testing.junit5.HelidonTest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.client.WebTarget;
 import jakarta.ws.rs.core.Response;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,18 +43,7 @@ import org.junit.jupiter.api.Test;
 @AddConfig(key = "ains.economy.expiry-check-ms", value = "200")
 class EconomyApiIT {
     /** The registry, where settled escrows report agents' earnings (through the outbox). */
-    private static final WireMockServer REGISTRY = new WireMockServer(options().dynamicPort());
-
-    static {
-        REGISTRY.start();
-        REGISTRY.stubFor(post(urlEqualTo("/ains/internal/earnings")).willReturn(aResponse().withStatus(204)));
-        System.setProperty("agent-registry/mp-rest/url", REGISTRY.baseUrl());
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        REGISTRY.stop();
-    }
+    private static final WireMockServer REGISTRY = Neighbours.SERVER;
 
     @Inject
     WebTarget target;
@@ -69,6 +56,7 @@ class EconomyApiIT {
 
     @BeforeEach
     void setUp() {
+        REGISTRY.stubFor(post(urlEqualTo("/ains/internal/earnings")).willReturn(aResponse().withStatus(204)));
         api = new Api(target);
         admin = Auth.bearer(jwt.issue("admin", List.of(Roles.ADMIN), 600));
         service = Auth.bearer(jwt.issue("task-service", List.of(Roles.SERVICE), 600));
