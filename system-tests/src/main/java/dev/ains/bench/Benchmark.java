@@ -50,14 +50,24 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         int scale = 1;
+        boolean analytics = false;
+        int analyticsTasks = 1_000_000;
         for (int i = 0; i < args.length; i++) {
-            if ("--scale".equals(args[i])) {
-                scale = Integer.parseInt(args[++i]);
+            switch (args[i]) {
+                case "--scale" -> scale = Integer.parseInt(args[++i]);
+                case "--analytics" -> analytics = true;
+                case "--tasks" -> analyticsTasks = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (known: --scale N, --analytics [--tasks N])");
             }
         }
         Path home = Path.of(System.getProperty("ains.home", ".")).toAbsolutePath().normalize();
         System.out.println("Starting the platform (durable commits, embedded PostgreSQL)…");
         try (Platform p = Platform.start(new Platform.Options(home, true, true, null, Map.of()))) {
+            if (analytics) {
+                new AnalyticsBenchmark(p).run(analyticsTasks);
+                return;
+            }
             Benchmark b = new Benchmark(p);
             b.warmUp();
             double ceiling = b.readCeiling(32, 8000 * scale);

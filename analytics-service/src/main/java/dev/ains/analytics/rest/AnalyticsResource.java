@@ -222,7 +222,7 @@ public class AnalyticsResource implements AnalyticsApi {
         var r = a.row();
         return new AgentReport().agentId(r.agentId()).tasks(r.tasks()).completed(r.completed())
                 .deadLettered(r.deadLettered()).successRate(a.successRate()).avgExecutionMs(round(r.avgMs()))
-                .p95ExecutionMs(round(r.p95Ms())).earnings(a.earnings());
+                .p95ExecutionMs(a.p95Ms()).earnings(a.earnings());
     }
 
     private static TaskTypeStats type(AnalyticsService.TypeFigures t) {

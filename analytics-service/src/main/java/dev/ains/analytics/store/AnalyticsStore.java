@@ -32,8 +32,14 @@ public class AnalyticsStore {
                 Rows.ts(e.taskCreatedAt()), Rows.ts(e.occurredAt()), e.cost(), e.currency()) == 1;
     }
 
+    /** Holds the intake lock until the transaction ends (see lock-intake). */
+    public void lockIntake(DbExecute tx) {
+        tx.namedQuery("lock-intake").forEach(r -> { });
+    }
+
+    /** Merges the event into the task's fact row and moves the task's contribution in the rollup. */
     public void upsertFact(DbExecute tx, Event e, int failedAttempts, OffsetDateTime completedAt) {
-        tx.namedInsert("upsert-fact", e.taskId(), e.taskType(), e.capability(), e.createdBy(),
+        tx.namedInsert("upsert-fact", e.taskId(), e.taskId(), e.taskType(), e.capability(), e.createdBy(),
                 Rows.ts(e.taskCreatedAt()), e.status(), Rows.ts(e.occurredAt()), e.agentId(),
                 e.attempt() == null ? 0 : e.attempt(), failedAttempts,
                 "task.completed".equals(e.eventType()) ? e.executionMs() : null, Rows.ts(completedAt),
@@ -47,47 +53,55 @@ public class AnalyticsStore {
     public Figures summary(OffsetDateTime from, OffsetDateTime to, String creator) {
         DbExecute db = database.client().execute();
         Map<String, Long> byStatus = new LinkedHashMap<>();
-        db.namedQuery("summary-by-status", Rows.ts(from), Rows.ts(to), creator, creator)
+        db.namedQuery("summary-by-status", Rows.ts(from), Rows.ts(to), creator)
                 .forEach(r -> byStatus.put(Rows.string(r, "status"), r.column("n").getLong()));
-        var row = db.namedGet("summary-figures", Rows.ts(from), Rows.ts(to), creator, creator).orElseThrow();
+        var row = db.namedGet("summary-figures", Rows.ts(from), Rows.ts(to), creator).orElseThrow();
         Object avg = Rows.raw(row, "avg_ms");
         return new Figures(byStatus, avg == null ? null : ((Number) avg).doubleValue(),
                 ((Number) row.column("failed_attempts").get()).longValue(),
                 ((Number) row.column("retries").get()).longValue());
     }
 
-    /** p95 execution time, cost by currency and the top agents of the summary's tasks. */
-    public record Extra(Double p95ExecutionMs, Map<String, Long> cost, List<Map.Entry<UUID, Long>> topAgents) {
+    /** One bucket of the execution-time histogram: tasks in it and the sum of their times. */
+    public record Bucket(UUID agentId, int bucket, long tasks, long msSum) {
+    }
+
+    public List<Bucket> histogram(OffsetDateTime from, OffsetDateTime to, String creator) {
+        return database.client().execute().namedQuery("exec-histogram", Rows.ts(from), Rows.ts(to), creator)
+                .map(r -> new Bucket(Rows.uuid(r, "agent_id"), r.column("exec_bucket").getInt(),
+                        r.column("n").getLong(), r.column("ms").getLong())).toList();
+    }
+
+    /** Cost by currency and the top agents of the summary's tasks. */
+    public record Extra(Map<String, Long> cost, List<Map.Entry<UUID, Long>> topAgents) {
     }
 
     public Extra summaryExtra(OffsetDateTime from, OffsetDateTime to, String creator) {
         DbExecute db = database.client().execute();
-        Object[] range = {Rows.ts(from), Rows.ts(to), creator, creator};
-        Double p95 = db.namedGet("summary-extra", range).map(r -> Rows.doubleOrNull(r, "p95_ms")).orElse(null);
+        Object[] range = {Rows.ts(from), Rows.ts(to), creator};
         Map<String, Long> cost = new LinkedHashMap<>();
         db.namedQuery("summary-cost", range).forEach(r -> cost.put(Rows.string(r, "currency") == null ? "USD"
                 : Rows.string(r, "currency"), r.column("amount").getLong()));
         List<Map.Entry<UUID, Long>> top = db.namedQuery("top-agents", range)
                 .map(r -> Map.entry(Rows.uuid(r, "agent_id"), r.column("completed").getLong())).toList();
-        return new Extra(p95, cost, top);
+        return new Extra(cost, top);
     }
 
-    public record AgentRow(UUID agentId, long tasks, long completed, long deadLettered, Double avgMs, Double p95Ms,
-                           long costSum) {
+    public record AgentRow(UUID agentId, long tasks, long completed, long deadLettered, Double avgMs, long costSum) {
     }
 
     public List<AgentRow> agents(OffsetDateTime from, OffsetDateTime to, String creator) {
-        return database.client().execute().namedQuery("agent-report", Rows.ts(from), Rows.ts(to), creator, creator)
+        return database.client().execute().namedQuery("agent-report", Rows.ts(from), Rows.ts(to), creator)
                 .map(r -> new AgentRow(Rows.uuid(r, "agent_id"), r.column("tasks").getLong(),
                         r.column("completed").getLong(), r.column("dead_lettered").getLong(),
-                        Rows.doubleOrNull(r, "avg_ms"), Rows.doubleOrNull(r, "p95_ms"), r.column("cost_sum").getLong()))
+                        Rows.doubleOrNull(r, "avg_ms"), r.column("cost_sum").getLong()))
                 .toList();
     }
 
     /** agent → currency → amount */
     public Map<UUID, Map<String, Long>> agentCosts(OffsetDateTime from, OffsetDateTime to, String creator) {
         Map<UUID, Map<String, Long>> out = new LinkedHashMap<>();
-        database.client().execute().namedQuery("agent-costs", Rows.ts(from), Rows.ts(to), creator, creator)
+        database.client().execute().namedQuery("agent-costs", Rows.ts(from), Rows.ts(to), creator)
                 .forEach(r -> out.computeIfAbsent(Rows.uuid(r, "agent_id"), k -> new LinkedHashMap<>())
                         .put(Rows.string(r, "currency"), r.column("amount").getLong()));
         return out;
@@ -98,8 +112,7 @@ public class AnalyticsStore {
     }
 
     public List<TypeStatusRow> taskTypes(OffsetDateTime from, OffsetDateTime to, String creator) {
-        return database.client().execute().namedQuery("task-type-report", Rows.ts(from), Rows.ts(to), creator,
-                creator).map(r -> new TypeStatusRow(Rows.string(r, "task_type"), Rows.string(r, "status"),
+        return database.client().execute().namedQuery("task-type-report", Rows.ts(from), Rows.ts(to), creator).map(r -> new TypeStatusRow(Rows.string(r, "task_type"), Rows.string(r, "status"),
                 r.column("n").getLong(), r.column("retried").getLong(), Rows.doubleOrNull(r, "wait_ms_sum"),
                 r.column("waited").getLong(), Rows.doubleOrNull(r, "exec_ms_sum"))).toList();
     }
@@ -114,8 +127,18 @@ public class AnalyticsStore {
                 Rows.doubleOrNull(r, "avg_ms"))).toList();
     }
 
-    /** Every task created in the range, one row at a time, for the export; close the stream when done. */
+    /**
+     * Every task created in the range, one row at a time, for the export; close the stream when done. It
+     * runs in a (read-only, rolled back) transaction because only there does the driver page the rows
+     * through a cursor instead of reading the whole result into memory.
+     */
     public java.util.stream.Stream<DbRow> taskRows(OffsetDateTime from, OffsetDateTime to, String creator) {
-        return database.client().execute().namedQuery("task-rows", Rows.ts(from), Rows.ts(to), creator, creator);
+        io.helidon.dbclient.DbTransaction tx = database.client().transaction();
+        try {
+            return tx.namedQuery("task-rows", Rows.ts(from), Rows.ts(to), creator, creator).onClose(tx::rollback);
+        } catch (RuntimeException e) {
+            tx.rollback();
+            throw e;
+        }
     }
 }

@@ -12,6 +12,7 @@ public class EconomySettings {
     private final long escrowExpirySeconds;
     private final long expiryCheckMs;
     private final long auctionCheckMs;
+    private final long ledgerCheckMs;
     private final int defaultAuctionSeconds;
 
     @Inject
@@ -21,6 +22,7 @@ public class EconomySettings {
         escrowExpirySeconds = c.getOptionalValue("ains.economy.escrow-expiry-seconds", Long.class).orElse(604_800L);
         expiryCheckMs = c.getOptionalValue("ains.economy.expiry-check-ms", Long.class).orElse(5000L);
         auctionCheckMs = c.getOptionalValue("ains.economy.auction-check-ms", Long.class).orElse(250L);
+        ledgerCheckMs = c.getOptionalValue("ains.economy.ledger-check-ms", Long.class).orElse(60_000L);
         defaultAuctionSeconds = c.getOptionalValue("ains.economy.auction-seconds", Integer.class).orElse(10);
     }
 
@@ -34,6 +36,10 @@ public class EconomySettings {
 
     public long escrowExpirySeconds() {
         return escrowExpirySeconds;
+    }
+
+    public long ledgerCheckMs() {
+        return ledgerCheckMs;
     }
 
     public long expiryCheckMs() {

@@ -72,6 +72,16 @@ public class Ledger {
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         metrics.registerGauges();
         jobs.every("escrow-expiry", settings.expiryCheckMs(), this::expireEscrows);
+        // keeps ains_ledger_check_ok current for the alert; read-only, so every replica may run it
+        jobs.every("ledger-check", settings.ledgerCheckMs(), this::checkAndLog);
+    }
+
+    private void checkAndLog() {
+        var result = verify();
+        if (!result.ok()) {
+            LOG.severe(() -> "ledger check found " + result.problems().size() + " problem(s): "
+                    + String.join("; ", result.problems().subList(0, Math.min(5, result.problems().size()))));
+        }
     }
 
     public Balance balance(Caller caller, String ownerId, String currency) {
@@ -257,6 +267,10 @@ public class Ledger {
         if (!caller.isAdmin()) {
             throw ApiProblem.forbidden("the ledger check is for admins");
         }
+        return verify();
+    }
+
+    private CheckResult verify() {
         List<String> problems = new ArrayList<>();
         List<DbRow> currencies = store.checkCurrencies();
         for (DbRow c : currencies) {

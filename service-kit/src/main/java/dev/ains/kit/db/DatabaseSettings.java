@@ -34,11 +34,14 @@ public record DatabaseSettings(String url, String user, String password, String 
     /**
      * The URL with the service's schema as the search path. DB Client binds values it has no JDBC type
      * for (UUID, for one) as strings; {@code stringtype=unspecified} lets PostgreSQL type them from the
-     * column or cast instead of refusing varchar for a uuid column.
+     * column or cast instead of refusing varchar for a uuid column. {@code defaultRowFetchSize} makes a
+     * query inside a transaction read its rows in pages through a cursor, so a large result (an export)
+     * is streamed rather than held in memory; outside a transaction the driver reads everything anyway.
      */
     public String schemaUrl() {
         String base = serverUrl();
         return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema
-                + "&stringtype=unspecified&reWriteBatchedInserts=true&ApplicationName=ains-" + schema;
+                + "&stringtype=unspecified&reWriteBatchedInserts=true&defaultRowFetchSize=1000&ApplicationName=ains-"
+                + schema;
     }
 }

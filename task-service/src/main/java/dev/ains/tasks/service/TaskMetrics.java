@@ -25,6 +25,10 @@ public class TaskMetrics {
     MetricRegistry registry;
 
     private final Map<Integer, AtomicLong> depth = new ConcurrentHashMap<>();
+    /** Task types are chosen by clients: at most this many get their own series (docs/metrics.md). */
+    private final dev.ains.kit.web.BoundedLabel taskTypes = new dev.ains.kit.web.BoundedLabel(
+            org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                    .getOptionalValue("ains.metrics.max-task-types", Integer.class).orElse(100));
 
     void registerGauges() {
         for (int p = 1; p <= 10; p++) {
@@ -40,32 +44,32 @@ public class TaskMetrics {
     }
 
     public void created(String type) {
-        registry.counter("ains_tasks_created_total", new Tag("task_type", type)).inc();
+        registry.counter("ains_tasks_created_total", new Tag("task_type", taskTypes.of(type))).inc();
     }
 
     public void completed(String type) {
-        registry.counter("ains_tasks_completed_total", new Tag("task_type", type)).inc();
+        registry.counter("ains_tasks_completed_total", new Tag("task_type", taskTypes.of(type))).inc();
     }
 
     public void failed(String type, String outcome) {
-        registry.counter("ains_task_attempts_failed_total", new Tag("task_type", type),
+        registry.counter("ains_task_attempts_failed_total", new Tag("task_type", taskTypes.of(type)),
                 new Tag("outcome", outcome.toLowerCase())).inc();
     }
 
     public void retried(String type) {
-        registry.counter("ains_tasks_retried_total", new Tag("task_type", type)).inc();
+        registry.counter("ains_tasks_retried_total", new Tag("task_type", taskTypes.of(type))).inc();
     }
 
     public void deadLettered(String type) {
-        registry.counter("ains_tasks_dead_lettered_total", new Tag("task_type", type)).inc();
+        registry.counter("ains_tasks_dead_lettered_total", new Tag("task_type", taskTypes.of(type))).inc();
     }
 
     public void redriven(String type) {
-        registry.counter("ains_tasks_redriven_total", new Tag("task_type", type)).inc();
+        registry.counter("ains_tasks_redriven_total", new Tag("task_type", taskTypes.of(type))).inc();
     }
 
     public void cancelled(String type) {
-        registry.counter("ains_tasks_cancelled_total", new Tag("task_type", type)).inc();
+        registry.counter("ains_tasks_cancelled_total", new Tag("task_type", taskTypes.of(type))).inc();
     }
 
     public void routed(String result) {
