@@ -1,6 +1,7 @@
 package dev.ains.tasks.service;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,6 +34,11 @@ public class WebhookMetrics {
     void registerGauges() {
         registry.gauge("ains_webhooks_disabled", disabled, AtomicLong::get);
         registry.gauge("ains_event_streams_open", streams, AtomicLong::get);
+        // present at 0 from the start: increase() in the AinsWebhookEndpointDisabled alert only sees a
+        // switch-off if the series existed before it (a counter born at 1 has not "increased")
+        for (String reason : List.of("gone", "failures")) {
+            registry.counter("ains_webhook_endpoints_disabled_total", new Tag("reason", reason));
+        }
     }
 
     void disabledNow(long n) {

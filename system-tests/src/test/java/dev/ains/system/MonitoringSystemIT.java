@@ -1,0 +1,265 @@
+package dev.ains.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ains.client.Ains;
+import dev.ains.client.economy.model.DepositRequest;
+import dev.ains.client.registry.model.AgentStatus;
+import dev.ains.client.tasks.model.Task;
+import dev.ains.client.tasks.model.TaskRequest;
+import dev.ains.client.tasks.model.TaskStatus;
+import dev.ains.client.tasks.model.WebhookRequest;
+import dev.ains.launcher.Platform;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real Prometheus (Debian's package) scraping the four running services with the committed
+ * {@code compose/prometheus/prometheus-local.yml} and {@code alerts.yml}: after a workload that touches
+ * every part of the platform, every query of every panel of every dashboard in
+ * {@code compose/grafana/dashboards} returns data, every alert rule evaluates without error, and the
+ * webhook alert fires for the endpoint the workload got switched off.
+ */
+class MonitoringSystemIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static Path home;
+    private static Platform platform;
+    private static Process prometheus;
+    private static String prometheusUrl;
+    private static Receiver okReceiver;
+    private static Receiver goneReceiver;
+
+    @BeforeAll
+    static void start() throws Exception {
+        home = Path.of(System.getProperty("ains.home", "..")).toAbsolutePath().normalize();
+        String binary = Tools.require("prometheus");
+        platform = Platform.start(new Platform.Options(home, true, false, null, Map.of(
+                "AINS_REGISTRY_OFFLINE_CHECK_MS", "300",
+                "AINS_TASKS_LIVENESS_CHECK_MS", "300",
+                "AINS_OUTBOX_POLL_MS", "100",
+                "AINS_TASKS_RETRY_BASE_MS", "200",
+                "AINS_ECONOMY_LEDGER_CHECK_MS", "2000",
+                "AINS_WEBHOOKS_RETRY_SCHEDULE", "0s,1s,1s")));
+        prometheus = startPrometheus(binary);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (prometheus != null) {
+            prometheus.destroy();
+        }
+        if (okReceiver != null) {
+            okReceiver.close();
+            goneReceiver.close();
+        }
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    /** The committed by-hand config, pointed at this platform's ports, scraping every second. */
+    private static Process startPrometheus(String binary) throws Exception {
+        Path dir = Files.createTempDirectory("ains-prometheus");
+        Path compose = home.resolve("compose/prometheus");
+        String config = Files.readString(compose.resolve("prometheus-local.yml"))
+                .replace("scrape_interval: 5s", "scrape_interval: 1s")
+                .replace("evaluation_interval: 5s", "evaluation_interval: 1s");
+        Map<String, String> ports = Map.of("8080", "task-service", "8081", "agent-registry", "8082",
+                "economic-service", "8083", "analytics-service");
+        for (var e : ports.entrySet()) {
+            String target = URI.create(platform.url(e.getValue())).getAuthority();
+            assertThat(config).contains("localhost:" + e.getKey());
+            config = config.replace("localhost:" + e.getKey(), target);
+        }
+        Files.writeString(dir.resolve("prometheus.yml"), config);
+        Files.copy(compose.resolve("alerts.yml"), dir.resolve("alerts.yml"));
+        int port;
+        try (var s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        prometheusUrl = "http://127.0.0.1:" + port;
+        Process p = new ProcessBuilder(binary, "--config.file=" + dir.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(platform.logDir().resolve("prometheus.log").toFile())
+                .start();
+        await().atMost(WAIT).ignoreExceptions().until(() -> query("up").size() == 4);
+        return p;
+    }
+
+    @Test
+    void everyDashboardPanelHasDataAndTheAlertRulesEvaluate() throws Exception {
+        workload();
+        // a few scrapes and rule evaluations after the workload
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
+                assertThat(query("sum(ains_webhook_deliveries_total)")).isNotEmpty());
+
+        List<String> empty = new ArrayList<>();
+        int checked = 0;
+        try (var files = Files.list(home.resolve("compose/grafana/dashboards"))) {
+            for (Path file : files.sorted().toList()) {
+                JsonNode dashboard = JSON.readTree(file.toFile());
+                for (JsonNode panel : dashboard.get("panels")) {
+                    for (JsonNode target : panel.get("targets")) {
+                        String expr = target.get("expr").asText();
+                        checked++;
+                        // counters the workload touched last may take a scrape or two to show
+                        boolean hasData = awaitData(expr);
+                        if (!hasData) {
+                            empty.add(dashboard.get("title").asText() + " / " + panel.get("title").asText() + ": "
+                                    + expr);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(30);
+        assertThat(empty).as("panel queries without data").isEmpty();
+
+        JsonNode rules = get(prometheusUrl + "/api/v1/rules").at("/data/groups");
+        List<String> names = new ArrayList<>();
+        for (JsonNode group : rules) {
+            for (JsonNode rule : group.get("rules")) {
+                names.add(rule.get("name").asText());
+                assertThat(rule.get("health").asText()).as(rule.get("name").asText() + ": "
+                        + rule.path("lastError").asText()).isEqualTo("ok");
+            }
+        }
+        assertThat(names).contains("AinsServiceDown", "AinsHigh5xxRate", "AinsQueueDepthGrowing",
+                "AinsOutboxBacklog", "AinsWebhookEndpointDisabled", "AinsLedgerCheckFailing");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(firing()).contains("AinsWebhookEndpointDisabled")
+                .doesNotContain("AinsServiceDown", "AinsHigh5xxRate", "AinsLedgerCheckFailing"));
+    }
+
+    /**
+     * Tasks that complete, fail, retry, dead-letter, get redriven and cancelled; an auction paid through
+     * escrow; webhooks that succeed, fail and are switched off (410); a 404; an agent that goes offline.
+     */
+    private void workload() throws Exception {
+        Platform.ClientLogin login = platform.newClient("monitoring");
+        Ains client = sdk().token(login.token()).build();
+        Ains admin = sdk().token(platform.adminToken()).build();
+        admin.ledger().createDeposit(new DepositRequest().depositId("fund-monitoring").ownerId(login.clientId())
+                .amount(10_000L));
+        okReceiver = new Receiver();
+        goneReceiver = new Receiver();
+        goneReceiver.answer(410);
+        client.webhooks().createWebhook(new WebhookRequest().url(okReceiver.url()).events(List.of("*")));
+        client.webhooks().createWebhook(new WebhookRequest().url(goneReceiver.url()).events(List.of("*")));
+
+        platform.startAgent("mon-worker", Map.of("AINS_CAPABILITIES", "cap-mon", "AINS_HEARTBEAT_SECONDS", "1",
+                "AINS_BID_STRATEGY", "fraction", "AINS_BID_FRACTION", "0.5"));
+        Process leaving = platform.startAgent("mon-leaving", Map.of("AINS_CAPABILITIES", "cap-mon-leaving",
+                "AINS_HEARTBEAT_SECONDS", "1"));
+        awaitAgent(client, "mon-worker");
+        awaitAgent(client, "mon-leaving");
+
+        List<UUID> tasks = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            tasks.add(client.tasks().createTask(task("echo", "cap-mon").inputData(Map.of("text", "n" + i)), null)
+                    .getTaskId());
+        }
+        UUID failing = client.tasks().createTask(task("fail", "cap-mon").maxRetries(1)
+                .inputData(Map.of("error", "boom")), null).getTaskId();
+        UUID paid = client.tasks().createTask(task("echo", "cap-mon").budget(1000L).auctionSeconds(20)
+                .inputData(Map.of("text", "paid")), null).getTaskId();
+        UUID unwanted = client.tasks().createTask(task("echo", "cap-nobody-has"), null).getTaskId();
+        client.tasks().cancelTask(unwanted, "not needed");
+        for (UUID t : tasks) {
+            assertThat(client.awaitTask(t, WAIT).getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        }
+        assertThat(client.awaitTask(paid, WAIT).getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(client.awaitTask(failing, WAIT).getStatus()).isEqualTo(TaskStatus.DEAD_LETTERED);
+        var redrive = HTTP.send(HttpRequest.newBuilder(URI.create(platform.url("task-service")
+                        + "/aitp/dead-letters/redrive")).header("Authorization", "Bearer " + login.token())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"task_ids\":[\"" + failing + "\"]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(redrive.statusCode()).as(redrive.body()).isEqualTo(200);
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(platform.url("task-service") + "/aitp/tasks/"
+                + UUID.randomUUID())).header("Authorization", "Bearer " + login.token()).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+
+        // a task for the leaving agent, which then stops heartbeating and goes offline
+        Task lonely = client.tasks().createTask(task("echo", "cap-mon-leaving"), null);
+        client.awaitTask(lonely.getTaskId(), WAIT);
+        leaving.destroy();
+        await().atMost(WAIT).until(() -> client.agents().listAgents(null, AgentStatus.OFFLINE, 200, null)
+                .getItems().stream().anyMatch(a -> a.getName().equals("mon-leaving")));
+        await().atMost(WAIT).until(() -> admin.ledger().getEscrow("task:" + paid).getStatus().getValue()
+                .equals("POSTED"));
+    }
+
+    /** True once the expression returns at least one series with a number (not NaN). */
+    private static boolean awaitData(String expr) {
+        try {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> {
+                        for (JsonNode series : query(expr)) {
+                            String v = series.at("/value/1").asText();
+                            if (!v.equals("NaN")) {
+                                return true;
+                            }
+                        }
+                        return false;
+                    });
+            return true;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return false;
+        }
+    }
+
+    private static List<String> firing() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (JsonNode a : get(prometheusUrl + "/api/v1/alerts").at("/data/alerts")) {
+            if (a.get("state").asText().equals("firing")) {
+                names.add(a.at("/labels/alertname").asText());
+            }
+        }
+        return names;
+    }
+
+    private static JsonNode query(String expr) throws Exception {
+        JsonNode r = get(prometheusUrl + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+        assertThat(r.get("status").asText()).as(expr + ": " + r).isEqualTo("success");
+        return r.at("/data/result");
+    }
+
+    private static JsonNode get(String url) throws Exception {
+        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private static void awaitAgent(Ains client, String name) {
+        await().atMost(WAIT).until(() -> client.agents().listAgents(null, AgentStatus.ONLINE, 200, null).getItems()
+                .stream().anyMatch(a -> a.getName().equals(name)));
+    }
+
+    private static TaskRequest task(String type, String capability) {
+        return new TaskRequest().taskType(type).capabilityRequired(capability);
+    }
+
+    private static Ains.Builder sdk() {
+        return Ains.builder().tasksUrl(platform.url("task-service")).registryUrl(platform.url("agent-registry"))
+                .analyticsUrl(platform.url("analytics-service")).economyUrl(platform.url("economic-service"));
+    }
+}
