@@ -102,6 +102,13 @@ class PlatformSystemIT {
             assertThat(summary.getByStatus()).containsKey("COMPLETED");
             assertThat(summary.getSucceeded()).isPositive();
         });
+        // the agent report carries the agent's trust score, asked of the registry
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.analytics()
+                .getAgentReport("last_hour", null, null, null, 50, null).getItems())
+                .anySatisfy(r -> {
+                    assertThat(r.getAgentId()).isEqualTo(agent);
+                    assertThat(r.getTrustScore()).isEqualTo(client.trust().getTrust(agent).getScore());
+                }));
         assertThat(metric("task-service", "ains_tasks_completed_total", "task_type=\"echo\"")).isEqualTo(before + 1);
         assertThat(metric("agent-registry", "ains_agent_heartbeats_total", "")).isPositive();
     }

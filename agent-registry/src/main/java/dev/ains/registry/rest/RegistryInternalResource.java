@@ -52,7 +52,8 @@ public class RegistryInternalResource implements RegistryInternalApi {
             throw ApiProblem.invalid("body", "is required");
         }
         var entries = agents.statuses(body.getAgentIds()).entrySet().stream()
-                .map(e -> new AgentStatusEntry().agentId(e.getKey()).status(AgentStatus.fromValue(e.getValue())))
+                .map(e -> new AgentStatusEntry().agentId(e.getKey()).status(AgentStatus.fromValue(e.getValue().status()))
+                        .trustScore(ApiMapper.round(e.getValue().trustScore())))
                 .toList();
         return Response.ok(new AgentStatusList().agents(entries)).build();
     }

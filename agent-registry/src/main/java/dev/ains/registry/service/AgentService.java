@@ -154,7 +154,7 @@ public class AgentService {
         return store.candidates(capability, minTrust == null ? 0 : minTrust);
     }
 
-    public Map<UUID, String> statuses(List<UUID> ids) {
+    public Map<UUID, dev.ains.registry.store.RegistryStore.AgentState> statuses(List<UUID> ids) {
         Check.of().that(ids != null && ids.size() <= 1000, "agent_ids", "at most 1000 ids").orThrow();
         return store.statuses(ids);
     }

@@ -118,13 +118,18 @@ public class RegistryStore {
                 r.column("max_concurrency").getInt(), Rows.time(r, "last_heartbeat_at"))).toList();
     }
 
-    public Map<UUID, String> statuses(List<UUID> ids) {
-        Map<UUID, String> m = new LinkedHashMap<>();
+    /** An agent's status and trust score, for the neighbours that ask about several at once. */
+    public record AgentState(String status, double trustScore) {
+    }
+
+    public Map<UUID, AgentState> statuses(List<UUID> ids) {
+        Map<UUID, AgentState> m = new LinkedHashMap<>();
         if (ids.isEmpty()) {
             return m;
         }
         db().namedQuery("agent-statuses", String.join(",", ids.stream().map(UUID::toString).toList()))
-                .forEach(r -> m.put(Rows.uuid(r, "agent_id"), Rows.string(r, "status")));
+                .forEach(r -> m.put(Rows.uuid(r, "agent_id"), new AgentState(Rows.string(r, "status"),
+                        r.column("trust_score").getDouble())));
         return m;
     }
 

@@ -162,6 +162,11 @@ class RegistryApiIT {
         JsonNode some = json(api.post("/ains/internal/candidates", service,
                 "{\"capability\":\"" + cap + "\",\"min_trust\":0.5}"), 200);
         assertThat(some.at("/candidates/0/agent_id").asText()).isEqualTo(id);
+
+        JsonNode states = json(api.post("/ains/internal/agents/status", service,
+                "{\"agent_ids\":[\"" + id + "\",\"" + UUID.randomUUID() + "\"]}"), 200);
+        assertThat(states.get("agents")).as("an unknown id is left out").hasSize(1);
+        assertThat(states.at("/agents/0/trust_score").asDouble()).isEqualTo(trust.get("score").asDouble());
     }
 
     @Test

@@ -72,7 +72,7 @@ public class AnalyticsResource implements AnalyticsApi {
         int offset = c == null ? 0 : (int) c.number();
         Range r = analytics.range(period, from, to);
         var all = analytics.agents(Caller.of(security), r, sort);
-        var page = all.subList(Math.min(offset, all.size()), Math.min(offset + l, all.size()));
+        var page = analytics.withTrust(all.subList(Math.min(offset, all.size()), Math.min(offset + l, all.size())));
         String next = offset + l < all.size() ? Cursor.after(r.from(), offset + l).encode() : null;
         return Response.ok(new AgentReportPage().items(page.stream().map(AnalyticsResource::agent).toList())
                 .nextCursor(next)).build();
@@ -115,7 +115,7 @@ public class AnalyticsResource implements AnalyticsApi {
                     Table.end(w, csv);
                 }
             };
-            case "agents" -> table(csv, AGENT_COLUMNS, analytics.agents(caller, r, null).stream()
+            case "agents" -> table(csv, AGENT_COLUMNS, analytics.withTrust(analytics.agents(caller, r, null)).stream()
                     .map(a -> Json.MAPPER.<Map<String, Object>>convertValue(agent(a), Json.MAPPER.getTypeFactory()
                             .constructMapType(LinkedHashMap.class, String.class, Object.class))).toList());
             case "task_types" -> table(csv, TYPE_COLUMNS, analytics.taskTypes(caller, r).stream()
@@ -146,7 +146,7 @@ public class AnalyticsResource implements AnalyticsApi {
             "created_at", "status", "status_at", "agent_id", "attempts", "failed_attempts", "execution_ms",
             "completed_at", "cost", "currency");
     private static final List<String> AGENT_COLUMNS = List.of("agent_id", "tasks", "completed", "dead_lettered",
-            "success_rate", "avg_execution_ms", "p95_execution_ms", "earnings");
+            "success_rate", "avg_execution_ms", "p95_execution_ms", "trust_score", "earnings");
     private static final List<String> TYPE_COLUMNS = List.of("task_type", "total", "by_status", "retry_rate",
             "avg_wait_ms", "avg_execution_ms");
     private static final List<String> TREND_COLUMNS = List.of("bucket_start", "created", "completed", "dead_lettered",
@@ -222,7 +222,7 @@ public class AnalyticsResource implements AnalyticsApi {
         var r = a.row();
         return new AgentReport().agentId(r.agentId()).tasks(r.tasks()).completed(r.completed())
                 .deadLettered(r.deadLettered()).successRate(a.successRate()).avgExecutionMs(round(r.avgMs()))
-                .p95ExecutionMs(a.p95Ms()).earnings(a.earnings());
+                .p95ExecutionMs(a.p95Ms()).trustScore(a.trustScore()).earnings(a.earnings());
     }
 
     private static TaskTypeStats type(AnalyticsService.TypeFigures t) {

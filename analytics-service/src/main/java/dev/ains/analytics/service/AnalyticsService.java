@@ -23,12 +23,16 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 /** Ingests task events (idempotently) and computes figures from them. */
 @ApplicationScoped
 public class AnalyticsService {
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(AnalyticsService.class.getName());
     private static final Set<String> FINAL = Set.of("COMPLETED", "DEAD_LETTERED", "CANCELLED");
 
     @Inject
     AnalyticsStore store;
     @Inject
     Database database;
+    @Inject
+    dev.ains.analytics.client.RegistryGateway registry;
     @Inject
     @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
     MetricRegistry metrics;
@@ -149,7 +153,29 @@ public class AnalyticsService {
     }
 
     public record AgentFigures(AnalyticsStore.AgentRow row, double successRate, Double p95Ms,
-                               Map<String, Long> earnings) {
+                               Map<String, Long> earnings, Double trustScore) {
+        AgentFigures withTrust(Double score) {
+            return new AgentFigures(row, successRate, p95Ms, earnings, score);
+        }
+    }
+
+    /**
+     * The figures with each agent's current trust score from the registry. When the registry does not
+     * answer, the report goes out without trust rather than failing: trust is context, the figures are
+     * the report.
+     */
+    public List<AgentFigures> withTrust(List<AgentFigures> agents) {
+        if (agents.isEmpty()) {
+            return agents;
+        }
+        Map<UUID, Double> scores;
+        try {
+            scores = registry.trustScores(agents.stream().map(a -> a.row().agentId()).toList());
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "agent report without trust scores: agent-registry did not answer (" + e + ")");
+            return agents;
+        }
+        return agents.stream().map(a -> a.withTrust(scores.get(a.row().agentId()))).toList();
     }
 
     static final List<String> AGENT_SORTS = List.of("tasks", "success_rate", "avg_execution_ms", "earnings");
@@ -172,7 +198,8 @@ public class AnalyticsService {
         };
         return store.agents(r.from(), r.to(), creator).stream()
                 .map(a -> new AgentFigures(a, ratio(a.completed(), a.completed() + a.deadLettered()),
-                        round1(p95(histograms.getOrDefault(a.agentId(), List.of()))), costs.getOrDefault(a.agentId(), Map.of())))
+                        round1(p95(histograms.getOrDefault(a.agentId(), List.of()))),
+                        costs.getOrDefault(a.agentId(), Map.of()), null))
                 .sorted(order.thenComparing(a -> a.row().agentId())).toList();
     }
 

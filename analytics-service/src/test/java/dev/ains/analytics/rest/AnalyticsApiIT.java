@@ -24,6 +24,17 @@ import org.junit.jupiter.api.Test;
 @HelidonTest
 @AddConfig(key = "ains.db.embedded.durable", value = "false")
 class AnalyticsApiIT {
+    /** Stands in for agent-registry (trust scores); started before the container reads its URL. */
+    static final com.github.tomakehurst.wiremock.WireMockServer REGISTRY = startRegistry();
+
+    private static com.github.tomakehurst.wiremock.WireMockServer startRegistry() {
+        var server = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
+        server.start();
+        System.setProperty("agent-registry/mp-rest/url", server.baseUrl());
+        return server;
+    }
+
     @Inject
     WebTarget target;
     @Inject
@@ -132,8 +143,14 @@ class AnalyticsApiIT {
         assertThat(fields(json(api.get("/ains/analytics/summary?period=today&from=2026-01-01T00:00:00Z", client),
                 422))).containsExactly("period");
 
+        REGISTRY.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/ains/internal/agents/status")
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing(a1.toString()))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"agents\":[{\"agent_id\":\""
+                        + a1 + "\",\"status\":\"ONLINE\",\"trust_score\":0.87}]}")));
         JsonNode agents = json(api.get("/ains/analytics/agents?period=last_hour", client), 200);
         assertThat(agents.at("/items/0/agent_id").asText()).isEqualTo(a1.toString());
+        assertThat(agents.at("/items/0/trust_score").asDouble()).as("trust from the registry").isEqualTo(0.87);
+        assertThat(agents.at("/items/1").has("trust_score")).as("an agent the registry does not know").isFalse();
         assertThat(agents.at("/items/0/tasks").asInt()).isEqualTo(3);
         assertThat(agents.at("/items/0/success_rate").asDouble()).isEqualTo(1.0);
         assertThat(agents.at("/items/0/avg_execution_ms").asDouble()).isEqualTo(200.0);
@@ -261,6 +278,14 @@ class AnalyticsApiIT {
             JsonNode agents = json(api.get("/ains/analytics/agents?from=" + r[0] + "&to=" + r[1], client), 200);
             assertThat(agents.at("/items/0/completed").asLong()).isEqualTo(completed);
         }
+
+        // the registry failing: the agent report still answers, without trust
+        REGISTRY.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/ains/internal/agents/status")
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing(agent.toString()))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(503)));
+        JsonNode degraded = json(api.get("/ains/analytics/agents?period=last_7_days", client), 200);
+        assertThat(degraded.at("/items/0/agent_id").asText()).isEqualTo(agent.toString());
+        assertThat(degraded.at("/items/0").has("trust_score")).isFalse();
 
         // the incrementally kept rollup is the one a rebuild from the facts would make
         String diff = """
