@@ -209,6 +209,97 @@ class MonitoringSystemIT {
                 .equals("POSTED"));
     }
 
+    /**
+     * The compose entry proxy's own {@code nginx.conf} (Debian's nginx), its upstreams pointed at this
+     * platform: each path prefix reaches its service, internal paths and /metrics do not, and the event
+     * stream passes through unbuffered.
+     */
+    @Test
+    void theEntryProxyRoutesByPathPrefix() throws Exception {
+        String nginx = Tools.require("nginx");
+        Path dir = Files.createTempDirectory("ains-proxy");
+        String config = Files.readString(home.resolve("compose/proxy/nginx.conf"));
+        for (String service : List.of("task-service", "agent-registry", "economic-service", "analytics-service")) {
+            String configured = java.util.regex.Pattern.compile("server " + service + ":(\\d+);").matcher(config)
+                    .results().map(m -> m.group(0)).findFirst().orElseThrow();
+            config = config.replace(configured, "server " + URI.create(platform.url(service)).getAuthority() + ";");
+        }
+        int port;
+        try (var s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        assertThat(config).contains("listen 8000;");
+        config = config.replace("listen 8000;", "listen 127.0.0.1:" + port + ";");
+        Files.writeString(dir.resolve("nginx.conf"), config);
+        Process proxy = new ProcessBuilder(nginx, "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
+                "-g", "daemon off; pid " + dir.resolve("nginx.pid") + ";")
+                .redirectErrorStream(true).redirectOutput(platform.logDir().resolve("proxy.log").toFile()).start();
+        try {
+            String base = "http://127.0.0.1:" + port;
+            await().atMost(WAIT).ignoreExceptions().until(() -> send(base + "/health", null).statusCode() == 200);
+            Platform.ClientLogin login = platform.newClient("through-proxy");
+            String token = login.token();
+
+            assertThat(send(base + "/ains/agents?limit=1", token).statusCode()).isEqualTo(200);
+            var summary = send(base + "/ains/analytics/summary", token);
+            assertThat(summary.statusCode()).isEqualTo(200);
+            assertThat(summary.body()).contains("\"total_tasks\"");
+            var account = send(base + "/economy/accounts/" + login.clientId(), token);
+            assertThat(account.statusCode()).as(account.body()).isIn(200, 404);
+            assertThat(account.headers().firstValue("content-type").orElse("")).contains("json");
+            var missing = send(base + "/aitp/tasks/" + UUID.randomUUID(), token);
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(missing.headers().firstValue("content-type").orElse(""))
+                    .as("task-service's problem, not the proxy's page").contains("problem+json");
+            assertThat(send(base + "/openapi/task-service", null).body()).contains("/aitp/tasks");
+            for (String hidden : List.of("/ains/internal/candidates", "/economy/internal/escrows",
+                    "/internal/agent-events", "/ains/analytics/internal/events", "/metrics")) {
+                var r = send(base + hidden, token);
+                assertThat(r.statusCode()).as(hidden).isEqualTo(404);
+                assertThat(r.headers().firstValue("content-type").orElse("")).as(hidden).doesNotContain("json");
+            }
+
+            // the live stream arrives through the proxy as it happens
+            var stream = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/aitp/events"))
+                    .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(stream.statusCode()).isEqualTo(200);
+            var seen = new java.util.concurrent.CompletableFuture<String>();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = lines.readLine()) != null; ) {
+                        if (line.startsWith("event: task.created")) {
+                            seen.complete(line);
+                            return;
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    seen.completeExceptionally(e);
+                }
+            });
+            var created = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/aitp/tasks"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"task_type\":\"echo\",\"capability_required\":\"cap-nobody-has\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            assertThat(seen.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("event: task.created");
+            reader.interrupt();
+            stream.body().close();
+        } finally {
+            proxy.destroy();
+        }
+    }
+
+    private static HttpResponse<String> send(String url, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** True once the expression returns at least one series with a number (not NaN). */
     private static boolean awaitData(String expr) {
         try {

@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Command-line tools some tests run (prometheus, promtool, docker-compose; Debian packages). {@code ./ains
+ * Command-line tools some tests run (prometheus, promtool, nginx, docker-compose; Debian packages). {@code ./ains
  * test} installs them when it can; where they are still missing the tests that need them are skipped with
  * a note, except on CI (or with AINS_REQUIRE_TOOLS=true), where a missing tool fails the build.
  */
@@ -30,7 +30,7 @@ final class Tools {
                 return p.toString();
             }
         }
-        String why = name + " is not installed (Debian: apt-get install prometheus docker-compose; ./ains test does"
+        String why = name + " is not installed (Debian: apt-get install prometheus nginx docker-compose; ./ains test does"
                 + " this when it runs as root)";
         if ("true".equals(System.getenv("CI")) || "true".equals(System.getenv("AINS_REQUIRE_TOOLS"))) {
             throw new AssertionError(why);
