@@ -36,8 +36,7 @@ import dev.ains.launcher.Platform;
  * </ol>
  */
 final class AnalyticsBenchmark {
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = Benchmark.HTTP;
     private static final String[] CREATORS = {"fleet-a", "fleet-b", "fleet-c", "fleet-d", "fleet-e", "fleet-f",
         "fleet-g"};
 

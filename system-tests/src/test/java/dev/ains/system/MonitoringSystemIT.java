@@ -1,5 +1,6 @@
 package dev.ains.system;
 
+import static dev.ains.system.Clients.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,7 +24,6 @@ import dev.ains.client.Ains;
 import dev.ains.client.economy.model.DepositRequest;
 import dev.ains.client.registry.model.AgentStatus;
 import dev.ains.client.tasks.model.Task;
-import dev.ains.client.tasks.model.TaskRequest;
 import dev.ains.client.tasks.model.TaskStatus;
 import dev.ains.client.tasks.model.WebhookRequest;
 import dev.ains.launcher.Platform;
@@ -93,10 +93,7 @@ class MonitoringSystemIT {
         }
         Files.writeString(dir.resolve("prometheus.yml"), config);
         Files.copy(compose.resolve("alerts.yml"), dir.resolve("alerts.yml"));
-        int port;
-        try (var s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Clients.freePort();
         prometheusUrl = "http://127.0.0.1:" + port;
         Process p = new ProcessBuilder(binary, "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
@@ -156,8 +153,8 @@ class MonitoringSystemIT {
      */
     private void workload() throws Exception {
         Platform.ClientLogin login = platform.newClient("monitoring");
-        Ains client = sdk().token(login.token()).build();
-        Ains admin = sdk().token(platform.adminToken()).build();
+        Ains client = Clients.sdk(platform).token(login.token()).build();
+        Ains admin = Clients.sdk(platform).token(platform.adminToken()).build();
         admin.ledger().createDeposit(new DepositRequest().depositId("fund-monitoring").ownerId(login.clientId())
                 .amount(10_000L));
         okReceiver = new Receiver();
@@ -170,8 +167,8 @@ class MonitoringSystemIT {
                 "AINS_BID_STRATEGY", "fraction", "AINS_BID_FRACTION", "0.5"));
         Process leaving = platform.startAgent("mon-leaving", Map.of("AINS_CAPABILITIES", "cap-mon-leaving",
                 "AINS_HEARTBEAT_SECONDS", "1"));
-        awaitAgent(client, "mon-worker");
-        awaitAgent(client, "mon-leaving");
+        Clients.awaitAgent(client, "mon-worker", WAIT);
+        Clients.awaitAgent(client, "mon-leaving", WAIT);
 
         List<UUID> tasks = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -224,10 +221,7 @@ class MonitoringSystemIT {
                     .results().map(m -> m.group(0)).findFirst().orElseThrow();
             config = config.replace(configured, "server " + URI.create(platform.url(service)).getAuthority() + ";");
         }
-        int port;
-        try (var s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Clients.freePort();
         assertThat(config).contains("listen 8000;");
         config = config.replace("listen 8000;", "listen 127.0.0.1:" + port + ";");
         Files.writeString(dir.resolve("nginx.conf"), config);
@@ -340,17 +334,4 @@ class MonitoringSystemIT {
                 HttpResponse.BodyHandlers.ofString()).body());
     }
 
-    private static void awaitAgent(Ains client, String name) {
-        await().atMost(WAIT).until(() -> client.agents().listAgents(null, AgentStatus.ONLINE, 200, null).getItems()
-                .stream().anyMatch(a -> a.getName().equals(name)));
-    }
-
-    private static TaskRequest task(String type, String capability) {
-        return new TaskRequest().taskType(type).capabilityRequired(capability);
-    }
-
-    private static Ains.Builder sdk() {
-        return Ains.builder().tasksUrl(platform.url("task-service")).registryUrl(platform.url("agent-registry"))
-                .analyticsUrl(platform.url("analytics-service")).economyUrl(platform.url("economic-service"));
-    }
 }

@@ -458,19 +458,15 @@ class PlatformSystemIT {
     }
 
     private static UUID awaitAgent(String name) {
-        return await().atMost(WAIT).until(() -> platform == null ? null : client.agents()
-                .listAgents(null, AgentStatus.ONLINE, 200, null).getItems().stream()
-                .filter(a -> a.getName().equals(name)).map(a -> a.getAgentId()).findFirst().orElse(null),
-                java.util.Objects::nonNull);
+        return Clients.awaitAgent(client, name, WAIT);
     }
 
     private static TaskRequest task(String type, String capability) {
-        return new TaskRequest().taskType(type).capabilityRequired(capability);
+        return Clients.task(type, capability);
     }
 
     private static Ains.Builder sdk() {
-        return Ains.builder().tasksUrl(platform.url("task-service")).registryUrl(platform.url("agent-registry"))
-                .analyticsUrl(platform.url("analytics-service")).economyUrl(platform.url("economic-service"));
+        return Clients.sdk(platform);
     }
 
     /** A counter's value on a service's /metrics (0 when it has not been created yet). */
