@@ -85,14 +85,15 @@ public final class Platform implements AutoCloseable {
             ports.put(s, options.randomPorts() ? freePort() : DEFAULT_PORTS.get(s));
         }
         for (String s : SERVICES) {
-            processes.put(s, launch(s));
+            processes.put(s, launch(s, false));
         }
         for (String s : SERVICES) {
             awaitReady(s, Duration.ofSeconds(180));
         }
     }
 
-    private Process launch(String service) {
+    /** Starts a service; a restart adds to its log, so that what happened before it stays readable. */
+    private Process launch(String service, boolean restart) {
         Path jar = options.home().resolve(service).resolve("target").resolve(service + ".jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests install)");
@@ -101,7 +102,7 @@ public final class Platform implements AutoCloseable {
         env.put("SERVER_PORT", String.valueOf(ports.get(service)));
         env.putAll(options.env());
         return spawn(service, List.of(java(), "-XX:+UseSerialGC", "-Xmx512m", "-jar", jar.toString()), env,
-                logDir.resolve(service + ".log"));
+                logDir.resolve(service + ".log"), restart);
     }
 
     /** Configuration every service gets: the shared database, the token secret, the neighbours. */
@@ -131,7 +132,7 @@ public final class Platform implements AutoCloseable {
         env.put("AINS_AGENT_NAME", name);
         env.putAll(settings);
         Process p = spawn("agent-" + name, List.of(java(), "-XX:+UseSerialGC", "-Xmx128m", "-jar", jar.toString()),
-                env, logDir.resolve("agent-" + name + ".log"));
+                env, logDir.resolve("agent-" + name + ".log"), false);
         agents.add(p);
         return p;
     }
@@ -242,7 +243,7 @@ public final class Platform implements AutoCloseable {
         env.putAll(options.env());
         String name = service + "-replica-" + port;
         Process p = spawn(name, List.of(java(), "-XX:+UseSerialGC", "-Xmx512m", "-jar", jar.toString()), env,
-                logDir.resolve(name + ".log"));
+                logDir.resolve(name + ".log"), false);
         agents.add(p);
         String url = "http://localhost:" + port;
         awaitReady(name, p, url, Duration.ofSeconds(120));
@@ -264,7 +265,7 @@ public final class Platform implements AutoCloseable {
 
     public void restart(String service) {
         stop(service);
-        processes.put(service, launch(service));
+        processes.put(service, launch(service, true));
         awaitReady(service, Duration.ofSeconds(120));
     }
 
@@ -284,9 +285,11 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    private static Process spawn(String name, List<String> command, Map<String, String> env, Path log) {
+    private static Process spawn(String name, List<String> command, Map<String, String> env, Path log,
+                                 boolean append) {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+                .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(log.toFile())
+                        : ProcessBuilder.Redirect.to(log.toFile()));
         pb.environment().putAll(env);
         try {
             return pb.start();

@@ -42,6 +42,9 @@ final class Bidder {
                 LOG.info(() -> "auction " + a.getAuctionId() + " (" + a.getTaskType() + ", budget " + a.getBudget()
                         + "): " + (Boolean.TRUE.equals(bid.getDecline()) ? "declined" : "bid " + bid.getPrice()));
             } catch (dev.ains.client.economy.ApiException e) {
+                if (e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500) {
+                    answered.remove(a.getAuctionId()); // not an answer to the bid: the next look tries again
+                }
                 LOG.fine(() -> "bid on auction " + a.getAuctionId() + " refused: " + e.getCode());
             }
         }

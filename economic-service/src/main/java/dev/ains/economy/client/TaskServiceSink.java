@@ -10,6 +10,7 @@ import dev.ains.economy.service.Auctions;
 import dev.ains.kit.json.Json;
 import dev.ains.kit.outbox.OutboxEvent;
 import dev.ains.kit.outbox.OutboxSink;
+import io.helidon.dbclient.DbExecute;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -21,6 +22,8 @@ import jakarta.inject.Inject;
 public class TaskServiceSink implements OutboxSink {
     @Inject
     TaskServiceGateway tasks;
+    @Inject
+    Auctions auctions;
 
     @Override
     public String destination() {
@@ -28,12 +31,17 @@ public class TaskServiceSink implements OutboxSink {
     }
 
     @Override
+    public List<OutboxEvent> beforeDelivery(DbExecute tx, List<OutboxEvent> events) {
+        return auctions.invitationsLeaving(tx, events);
+    }
+
+    @Override
     public void deliver(List<OutboxEvent> events) {
-        List<AgentEvent> invitations = events.stream().filter(e -> "auction.invited".equals(e.eventType()))
+        List<AgentEvent> invitations = events.stream().filter(e -> Auctions.INVITED.equals(e.eventType()))
                 .map(e -> Json.readLenient(e.payload(), AgentEvent.class).eventId(e.eventId())
                         .eventType(e.eventType()).occurredAt(e.occurredAt()))
                 .toList();
-        List<AuctionResult> results = events.stream().filter(e -> !"auction.invited".equals(e.eventType()))
+        List<AuctionResult> results = events.stream().filter(e -> !Auctions.INVITED.equals(e.eventType()))
                 .map(e -> Json.readLenient(e.payload(), AuctionResult.class)).toList();
         if (!invitations.isEmpty()) {
             tasks.agentEvents(new AgentEventBatch().events(invitations));

@@ -1,12 +1,16 @@
 package dev.ains.economy.service;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ains.economy.money.AuctionRule;
 import dev.ains.economy.money.Money;
 import dev.ains.economy.store.AuctionStore;
@@ -20,6 +24,7 @@ import dev.ains.kit.error.Check;
 import dev.ains.kit.jobs.BackgroundJobs;
 import dev.ains.kit.json.Json;
 import dev.ains.kit.outbox.Outbox;
+import dev.ains.kit.outbox.OutboxEvent;
 import dev.ains.kit.outbox.OutboxRelay;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.store.Cursor;
@@ -41,6 +46,8 @@ public class Auctions {
     private static final Logger LOG = Logger.getLogger(Auctions.class.getName());
     /** The outbox destination of auction results: task-service. */
     public static final String TASKS = "tasks";
+    /** The event that tells an invitee of a call for proposals (through task-service's journal). */
+    public static final String INVITED = "auction.invited";
 
     @Inject
     AuctionStore store;
@@ -111,7 +118,7 @@ public class Auctions {
                     event.put("budget", a.budget());
                     event.put("currency", cur);
                     event.put("deadline", opened.deadline());
-                    Outbox.add(tx, List.of(TASKS), "auction.invited", event);
+                    Outbox.add(tx, List.of(TASKS), INVITED, event);
                 }
                 return true;
             });
@@ -194,12 +201,53 @@ public class Auctions {
         return get(caller, id);
     }
 
+    /**
+     * Invitations about to leave for task-service (in the relay's transaction). Those leaving more than
+     * a second after their auction opened, because economic-service was down or task-service did not
+     * answer, restart the auction's window: the invitees get the whole of it from now, and the events
+     * carry the new deadline. Until its invitations are out, an auction is not awarded at its deadline.
+     */
+    public List<OutboxEvent> invitationsLeaving(DbExecute tx, List<OutboxEvent> events) {
+        Instant late = Instant.now().minusSeconds(1);
+        Set<UUID> lateAuctions = new HashSet<>();
+        for (OutboxEvent e : events) {
+            if (INVITED.equals(e.eventType()) && e.occurredAt().toInstant().isBefore(late)) {
+                lateAuctions.add(UUID.fromString(Json.tree(e.payload()).get("task_id").asText()));
+            }
+        }
+        if (lateAuctions.isEmpty()) {
+            return events;
+        }
+        Map<UUID, OffsetDateTime> restarted = store.restartWindows(tx, lateAuctions);
+        restarted.forEach((id, deadline) -> LOG.info(() -> "auction for task " + id
+                + ": invitations sent late, bidding window restarted until " + deadline));
+        return events.stream().map(e -> {
+            if (!INVITED.equals(e.eventType())) {
+                return e;
+            }
+            ObjectNode payload = (ObjectNode) Json.tree(e.payload());
+            OffsetDateTime deadline = restarted.get(UUID.fromString(payload.get("task_id").asText()));
+            if (deadline == null) {
+                return e;
+            }
+            payload.set("deadline", Json.MAPPER.valueToTree(deadline));
+            return new OutboxEvent(e.id(), e.eventId(), e.destination(), e.eventType(), e.occurredAt(),
+                    Json.write(payload), e.attempts());
+        }).toList();
+    }
+
     /** Awards every auction that is due; replicas may run it together (SKIP LOCKED). */
     public int awardDue() {
         int n = 0;
         for (AuctionStore.Due d : store.due()) {
             ledger.prepareOpen(d.currency(), d.clientId());
             n += database.inTransaction(tx -> store.lockIfDue(tx, d.auctionId()).map(a -> {
+                if (unserved(tx, a)) {
+                    store.restartWindows(tx, List.of(a.auctionId())).forEach((id, deadline) -> LOG.info(() ->
+                            "auction for task " + id + " ended unanswered while economic-service was down: "
+                                    + "bidding window restarted until " + deadline));
+                    return 0;
+                }
                 awardIn(tx, a);
                 return 1;
             }).orElse(0));
@@ -208,6 +256,19 @@ public class Auctions {
             relay.wake();
         }
         return n;
+    }
+
+    /**
+     * Past its first deadline by more than an award pass could ever be late, and nobody answered: the
+     * deadline went by while no replica was running, so neither could the invitees bid. Once only, so
+     * that award passes falling behind under load cannot keep an auction open.
+     */
+    private boolean unserved(DbExecute tx, AuctionRow a) {
+        Instant deadline = a.deadline().toInstant();
+        boolean firstWindow = !deadline.isAfter(a.createdAt().toInstant()
+                .plusMillis((long) (a.biddingSeconds() * 1000) + 1000));
+        return firstWindow && deadline.isBefore(Instant.now().minusMillis(settings.auctionOutageMs()))
+                && store.bids(tx, a.auctionId()).isEmpty();
     }
 
     private void awardIn(DbExecute tx, AuctionRow a) {

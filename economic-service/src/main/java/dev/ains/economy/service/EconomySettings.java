@@ -14,6 +14,7 @@ public class EconomySettings {
     private final long auctionCheckMs;
     private final long ledgerCheckMs;
     private final int defaultAuctionSeconds;
+    private final long auctionOutageMs;
 
     @Inject
     public EconomySettings(Config c) {
@@ -24,6 +25,9 @@ public class EconomySettings {
         auctionCheckMs = c.getOptionalValue("ains.economy.auction-check-ms", Long.class).orElse(250L);
         ledgerCheckMs = c.getOptionalValue("ains.economy.ledger-check-ms", Long.class).orElse(60_000L);
         defaultAuctionSeconds = c.getOptionalValue("ains.economy.auction-seconds", Integer.class).orElse(10);
+        // at least a few award passes: a pass merely a little late must not count as an outage
+        auctionOutageMs = Math.max(3 * auctionCheckMs,
+                1000 * c.getOptionalValue("ains.economy.auction-outage-seconds", Long.class).orElse(5L));
     }
 
     public String currency() {
@@ -49,6 +53,14 @@ public class EconomySettings {
     /** How often auctions past their deadline (or fully answered) are looked for. */
     public long auctionCheckMs() {
         return auctionCheckMs;
+    }
+
+    /**
+     * An auction first looked at this long after its deadline, without a single answer, was not being
+     * served (no replica was running): its window restarts instead of closing without bids.
+     */
+    public long auctionOutageMs() {
+        return auctionOutageMs;
     }
 
     public int defaultAuctionSeconds() {

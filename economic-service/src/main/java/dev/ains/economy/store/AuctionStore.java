@@ -1,7 +1,10 @@
 package dev.ains.economy.store;
 
 import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -20,7 +23,8 @@ public class AuctionStore {
     Database database;
 
     public record AuctionRow(UUID auctionId, String clientId, String capability, String taskType, long budget,
-                             String currency, String status, OffsetDateTime deadline, int invitedCount,
+                             String currency, String status, OffsetDateTime deadline, double biddingSeconds,
+                             int invitedCount,
                              UUID winnerAgentId, Long price, String escrowId, String outcomeReason,
                              OffsetDateTime createdAt, OffsetDateTime awardedAt) {
     }
@@ -42,7 +46,7 @@ public class AuctionStore {
     public boolean insert(DbExecute tx, UUID id, String client, String capability, String taskType, long budget,
                           String currency, long deadlineSeconds, String invitedJson, int invitedCount) {
         boolean created = tx.namedQuery("insert-auction", id, client, capability, taskType, budget, currency,
-                (double) deadlineSeconds, invitedCount).findFirst().isPresent();
+                (double) deadlineSeconds, (double) deadlineSeconds, invitedCount).findFirst().isPresent();
         if (created) {
             tx.namedInsert("insert-invitations", id, invitedJson);
         }
@@ -95,6 +99,17 @@ public class AuctionStore {
                 Rows.string(r, "client_id"), Rows.string(r, "currency"))).toList();
     }
 
+    /**
+     * Restarts the bidding window of those auctions, still open, whose window would now end more than a
+     * second later than it does; the new deadlines by auction.
+     */
+    public Map<UUID, OffsetDateTime> restartWindows(DbExecute tx, Collection<UUID> auctionIds) {
+        Map<UUID, OffsetDateTime> restarted = new HashMap<>();
+        tx.namedQuery("restart-windows", String.join(",", auctionIds.stream().map(UUID::toString).toList()))
+                .forEach(r -> restarted.put(Rows.uuid(r, "auction_id"), Rows.time(r, "deadline")));
+        return restarted;
+    }
+
     public void close(DbExecute tx, UUID id, String status, UUID winner, Long price, String escrowId, String reason) {
         tx.namedUpdate("close-auction", status, winner, price, escrowId, reason, id);
     }
@@ -118,7 +133,8 @@ public class AuctionStore {
     private static AuctionRow auction(DbRow r) {
         return new AuctionRow(Rows.uuid(r, "auction_id"), Rows.string(r, "client_id"), Rows.string(r, "capability"),
                 Rows.string(r, "task_type"), r.column("budget").getLong(), Rows.string(r, "currency"),
-                Rows.string(r, "status"), Rows.time(r, "deadline"), r.column("invited_count").getInt(),
+                Rows.string(r, "status"), Rows.time(r, "deadline"), r.column("bidding_seconds").getDouble(),
+                r.column("invited_count").getInt(),
                 Rows.uuid(r, "winner_agent_id"), Rows.longOrNull(r, "price"), Rows.string(r, "escrow_id"),
                 Rows.string(r, "outcome_reason"), Rows.time(r, "created_at"), Rows.time(r, "awarded_at"));
     }

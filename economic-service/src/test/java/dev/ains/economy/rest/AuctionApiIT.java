@@ -45,6 +45,8 @@ class AuctionApiIT {
     WebTarget target;
     @Inject
     JwtService jwt;
+    @Inject
+    dev.ains.kit.db.Database database;
 
     private Api api;
     private Auth admin;
@@ -182,9 +184,7 @@ class AuctionApiIT {
         // nobody bids within the deadline: routed without payment (the default)
         UUID quiet = UUID.randomUUID();
         open(quiet, client, 1000, 1);
-        JsonNode routed = await().atMost(Duration.ofSeconds(10)).until(
-                () -> json(api.get("/economy/auctions/" + quiet, asClient), 200),
-                a -> !"OPEN".equals(a.get("status").asText()));
+        JsonNode routed = awaitEnd(quiet, asClient);
         assertThat(routed.get("status").asText()).isEqualTo("NO_BIDS");
 
         // only an over-budget bid and a refusal, and the client wants failure then
@@ -193,9 +193,7 @@ class AuctionApiIT {
         open(picky, client, 100, 60);
         json(api.post("/economy/auctions/" + picky + "/bids", AGENT1, bid(150, 60, 0.9)), 200);
         json(api.post("/economy/auctions/" + picky + "/bids", AGENT2, "{\"decline\":true}"), 200);
-        JsonNode failed = await().atMost(Duration.ofSeconds(10)).until(
-                () -> json(api.get("/economy/auctions/" + picky, asClient), 200),
-                a -> !"OPEN".equals(a.get("status").asText()));
+        JsonNode failed = awaitEnd(picky, asClient);
         assertThat(failed.get("status").asText()).isEqualTo("FAILED");
         assertThat(failed.get("bids").findValuesAsText("excluded_reason")).anyMatch(r -> r.contains("over the budget"))
                 .contains("declined");
@@ -217,6 +215,90 @@ class AuctionApiIT {
                     .contains(picky + "\",\"result\":\"failed\"").contains(dear + "\",\"result\":\"failed\"");
         });
         assertThat(json(api.get("/economy/accounts/" + client, asClient), 200).get("available").asLong()).isEqualTo(300);
+        assertLedgerHolds();
+    }
+
+    /**
+     * Invitations that cannot leave (task-service not answering) hold the auction open past its deadline;
+     * once they go out, the invitees get the whole window from then, and the events say so.
+     */
+    @Test
+    void anAuctionWhoseInvitationsLeaveLateGetsItsWholeWindowFromThen() {
+        String client = funded(1000);
+        Auth asClient = Auth.bearer(jwt.issue(client, List.of(Roles.CLIENT), 600));
+        NEIGHBOURS.stubFor(post(urlEqualTo("/internal/agent-events")).atPriority(1)
+                .willReturn(aResponse().withStatus(503)));
+        UUID task = UUID.randomUUID();
+        open(task, client, 1000, 2);
+        JsonNode opened = json(api.get("/economy/auctions/" + task, asClient), 200);
+        java.time.OffsetDateTime firstDeadline = java.time.OffsetDateTime.parse(opened.get("deadline").asText());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !NEIGHBOURS.findAll(postRequestedFor(
+                urlEqualTo("/internal/agent-events"))).isEmpty());
+        // well past the deadline (the award job looks every 100 ms), nobody has heard of the auction: open
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                java.time.OffsetDateTime.now().isAfter(firstDeadline.plusNanos(700_000_000)));
+        assertThat(json(api.get("/economy/auctions/" + task, asClient), 200).get("status").asText())
+                .isEqualTo("OPEN");
+
+        java.time.OffsetDateTime released = java.time.OffsetDateTime.now();
+        NEIGHBOURS.stubFor(post(urlEqualTo("/internal/agent-events")).atPriority(1)
+                .willReturn(aResponse().withStatus(204)));
+        // (refused attempts carried a restarted deadline too, rolled back with their failure)
+        List<JsonNode> sent = await().atMost(Duration.ofSeconds(10)).until(() -> NEIGHBOURS.getAllServeEvents()
+                .stream().filter(e -> e.getRequest().getUrl().equals("/internal/agent-events")
+                        && e.getResponse().getStatus() == 204)
+                .flatMap(e -> java.util.stream.StreamSupport.stream(Json.tree(e.getRequest().getBodyAsString())
+                        .get("events").spliterator(), false))
+                .filter(e -> e.get("task_id").asText().equals(task.toString()))
+                .toList(), l -> l.size() == 2);
+        // the invitations that went out carry the new deadline: the whole window from when they left
+        JsonNode restarted = json(api.get("/economy/auctions/" + task, asClient), 200);
+        java.time.OffsetDateTime deadline = java.time.OffsetDateTime.parse(restarted.get("deadline").asText());
+        assertThat(deadline).isAfter(released.plusSeconds(2));
+        assertThat(sent).allSatisfy(e -> assertThat(java.time.OffsetDateTime.parse(e.get("deadline").asText()))
+                .isCloseTo(deadline, org.assertj.core.api.Assertions.within(1, java.time.temporal.ChronoUnit.MILLIS)));
+
+        json(api.post("/economy/auctions/" + task + "/bids", AGENT1, bid(600, 60, 0.9)), 200);
+        json(api.post("/economy/auctions/" + task + "/bids", AGENT2, "{\"decline\":true}"), 200);
+        JsonNode awarded = awaitEnd(task, asClient);
+        assertThat(awarded.get("status").asText()).isEqualTo("AWARDED");
+        assertThat(awarded.get("winner_agent_id").asText()).isEqualTo(a1.toString());
+        assertLedgerHolds();
+    }
+
+    /**
+     * An auction whose deadline went by while no replica was running (seen long after it, unanswered) gets
+     * its window again instead of closing without bids; then it ends as usual.
+     */
+    @Test
+    void anAuctionThatEndedDuringAnOutageGetsItsWindowAgain() {
+        String client = funded(1000);
+        Auth asClient = Auth.bearer(jwt.issue(client, List.of(Roles.CLIENT), 600));
+        UUID task = UUID.randomUUID();
+        open(task, client, 1000, 30);
+        // what an outage leaves behind: opened 40 s ago, its deadline 10 s gone, nobody awarded it since
+        database.client().execute().dml("UPDATE auctions SET created_at = now() - interval '40 seconds', "
+                + "deadline = now() - interval '10 seconds' WHERE auction_id = ?", task);
+        JsonNode restarted = await().atMost(Duration.ofSeconds(10)).until(
+                () -> json(api.get("/economy/auctions/" + task, asClient), 200),
+                a -> java.time.OffsetDateTime.parse(a.get("deadline").asText()).isAfter(java.time.OffsetDateTime.now()));
+        assertThat(restarted.get("status").asText()).isEqualTo("OPEN");
+        assertThat(java.time.OffsetDateTime.parse(restarted.get("deadline").asText()))
+                .isAfter(java.time.OffsetDateTime.now().plusSeconds(20));
+
+        json(api.post("/economy/auctions/" + task + "/bids", AGENT2, bid(400, 60, 0.9)), 200);
+        json(api.post("/economy/auctions/" + task + "/bids", AGENT1, "{\"decline\":true}"), 200);
+        JsonNode awarded = awaitEnd(task, asClient);
+        assertThat(awarded.get("status").asText()).isEqualTo("AWARDED");
+        assertThat(awarded.get("winner_agent_id").asText()).isEqualTo(a2.toString());
+
+        // once only: an auction already given its window again ends as it stands (here without bids)
+        UUID again = UUID.randomUUID();
+        open(again, client, 1000, 30);
+        database.client().execute().dml("UPDATE auctions SET created_at = now() - interval '80 seconds', "
+                + "deadline = now() - interval '10 seconds' WHERE auction_id = ?", again);
+        JsonNode ended = awaitEnd(again, asClient);
+        assertThat(ended.get("status").asText()).isEqualTo("NO_BIDS");
         assertLedgerHolds();
     }
 
@@ -308,6 +390,12 @@ class AuctionApiIT {
             assertThat(b.get("pending").asLong()).as(c).isZero();
         }
         assertLedgerHolds();
+    }
+
+    /** The auction once it is no longer open. */
+    private JsonNode awaitEnd(UUID task, Auth as) {
+        return await().atMost(Duration.ofSeconds(10)).until(() -> json(api.get("/economy/auctions/" + task, as), 200),
+                a -> !"OPEN".equals(a.get("status").asText()));
     }
 
     private void open(UUID task, String client, long budget, int seconds) {

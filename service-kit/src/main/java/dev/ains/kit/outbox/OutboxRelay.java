@@ -109,18 +109,19 @@ public class OutboxRelay {
                 if (sink == null) {
                     throw new IllegalStateException("no sink for destination " + destination);
                 }
-                if (local) {
-                    // a failed statement would abort the transaction; the savepoint lets the
-                    // postponement below still be written
-                    tx.dml("SAVEPOINT local_sink");
-                    try {
-                        ((LocalOutboxSink) sink).deliver(tx, events);
-                    } catch (RuntimeException e) {
-                        tx.dml("ROLLBACK TO SAVEPOINT local_sink");
-                        throw e;
+                // a failed statement would abort the transaction, and a failed delivery must not keep
+                // what the sink prepared for it: the savepoint lets the postponement below be written alone
+                tx.dml("SAVEPOINT delivery");
+                try {
+                    List<OutboxEvent> sending = sink.beforeDelivery(tx, events);
+                    if (local) {
+                        ((LocalOutboxSink) sink).deliver(tx, sending);
+                    } else {
+                        sink.deliver(sending);
                     }
-                } else {
-                    sink.deliver(events);
+                } catch (RuntimeException e) {
+                    tx.dml("ROLLBACK TO SAVEPOINT delivery");
+                    throw e;
                 }
                 tx.dml(Outbox.DELETE, Outbox.ids(events));
                 metrics.counter("ains_outbox_delivered_total", new Tag("destination", destination))
