@@ -60,6 +60,14 @@ public final class WakeableWorker {
         wake();
     }
 
+    /** Waits up to {@code nanos} for a stopped worker's current pass to end. */
+    public void awaitStopped(long nanos) throws InterruptedException {
+        Thread t = thread;
+        if (t != null && nanos > 0) {
+            t.join(Duration.ofNanos(nanos));
+        }
+    }
+
     private void loop() {
         while (running) {
             int done = 0;

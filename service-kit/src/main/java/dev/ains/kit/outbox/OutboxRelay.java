@@ -12,7 +12,6 @@ import java.util.logging.Logger;
 import dev.ains.kit.db.Database;
 import dev.ains.kit.jobs.BackgroundJobs;
 import dev.ains.kit.jobs.WakeableWorker;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -81,8 +80,7 @@ public class OutboxRelay {
             String destination = sink.destination();
             WakeableWorker w = new WakeableWorker("outbox-relay-" + destination, () -> relayOnce(destination),
                     pollMs, sink instanceof LocalOutboxSink ? 0 : batchWindowMs, batchSize);
-            workers.add(w);
-            w.start();
+            workers.add(jobs.start(w));
         }
         ScheduledExecutorService s = jobs.scheduler();
         s.scheduleWithFixedDelay(this::measureBacklog, 1, 5, TimeUnit.SECONDS);
@@ -162,10 +160,5 @@ public class OutboxRelay {
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "backlog measurement failed", e);
         }
-    }
-
-    @PreDestroy
-    void stop() {
-        workers.forEach(WakeableWorker::stop);
     }
 }

@@ -8,11 +8,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.ains.kit.db.Database;
+import dev.ains.kit.jobs.BackgroundJobs;
 import dev.ains.kit.jobs.WakeableWorker;
 import dev.ains.tasks.lifecycle.FairQueue;
 import dev.ains.tasks.store.TaskRecord;
 import dev.ains.tasks.store.TaskStore;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -40,15 +40,16 @@ public class Dispatcher {
     ClaimSignals signals;
     @Inject
     TaskSettings settings;
+    @Inject
+    BackgroundJobs jobs;
 
     private WakeableWorker worker;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         // Every finished task and every idle claim wakes the dispatcher; 10 ms between passes keeps a
         // storm of wake-ups from turning into a storm of queue scans.
-        worker = new WakeableWorker("task-dispatcher", this::dispatchOnce, settings.dispatchIntervalMs(), 0, BATCH,
-                10);
-        worker.start();
+        worker = jobs.start(new WakeableWorker("task-dispatcher", this::dispatchOnce, settings.dispatchIntervalMs(), 0,
+                BATCH, 10));
     }
 
     public void wake() {
@@ -93,12 +94,5 @@ public class Dispatcher {
         }
         woken.forEach(signals::signal);
         return woken.size();
-    }
-
-    @PreDestroy
-    void stop() {
-        if (worker != null) {
-            worker.stop();
-        }
     }
 }

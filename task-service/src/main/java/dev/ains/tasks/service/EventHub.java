@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.ains.kit.jobs.BackgroundJobs;
 import dev.ains.kit.jobs.WakeableWorker;
 import dev.ains.tasks.store.EventStore;
 import dev.ains.tasks.store.EventStore.Entry;
@@ -34,6 +35,8 @@ public class EventHub {
     EventStore store;
     @Inject
     WebhookSettings settings;
+    @Inject
+    BackgroundJobs jobs;
 
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private long cursor;
@@ -88,8 +91,7 @@ public class EventHub {
     }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        worker = new WakeableWorker("event-hub", this::follow, settings.streamPollMs(), 0, PAGE);
-        worker.start();
+        worker = jobs.start(new WakeableWorker("event-hub", this::follow, settings.streamPollMs(), 0, PAGE));
     }
 
     public void wake() {
@@ -155,8 +157,5 @@ public class EventHub {
     @PreDestroy
     void stop() {
         running = false;
-        if (worker != null) {
-            worker.stop();
-        }
     }
 }

@@ -82,8 +82,7 @@ public class WebhookSender {
         http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).executor(senders).build();
         metrics.registerGauges();
-        worker = new WakeableWorker("webhook-sender", this::sendDue, 500, 0, settings.claimBatch());
-        worker.start();
+        worker = jobs.start(new WakeableWorker("webhook-sender", this::sendDue, 500, 0, settings.claimBatch()));
         jobs.every("webhook-gauges", 5000, () -> metrics.disabledNow(store.countDisabled()));
         jobs.every("webhook-log-pruning", 3_600_000, () -> store.pruneDeliveries(settings.deliveryRetentionDays()));
     }
@@ -250,9 +249,6 @@ public class WebhookSender {
 
     @PreDestroy
     void stop() {
-        if (worker != null) {
-            worker.stop();
-        }
         senders.shutdownNow();
     }
 }
