@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import dev.ains.kit.db.EmbeddedDatabase;
+
 /**
  * {@code ./ains start [--with-agent] [--data-dir DIR]}: starts the platform, prints where everything
  * is and a ready-to-use client token, and stops everything on Ctrl-C.
@@ -32,11 +34,19 @@ public final class Launcher {
         Path home = Path.of(System.getProperty("ains.home", ".")).toAbsolutePath().normalize();
         System.out.println("Starting AINS (embedded PostgreSQL + 4 services)… logs in " + home.resolve(".ains/logs"));
         long t0 = System.nanoTime();
-        Platform platform = Platform.start(new Platform.Options(home, false, true, dataDir, Map.of()));
+        EmbeddedDatabase.stoppedByOwner(); // after the services, below
+        Platform platform;
+        try {
+            platform = Platform.start(new Platform.Options(home, false, true, dataDir, Map.of()));
+        } catch (RuntimeException e) {
+            EmbeddedDatabase.stop();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nStopping AINS…");
             platform.close();
+            EmbeddedDatabase.stop();
             stopped.countDown();
         }, "ains-stop"));
         Platform.ClientLogin demo = platform.newClient("local-demo");

@@ -14,6 +14,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 public final class EmbeddedDatabase {
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class.getName());
     private static EmbeddedPostgres server;
+    private static volatile boolean stoppedByOwner;
 
     private EmbeddedDatabase() {
     }
@@ -34,7 +35,8 @@ public final class EmbeddedDatabase {
                         .setServerConfig("fsync", durable ? "on" : "off")
                         .setServerConfig("full_page_writes", durable ? "on" : "off")
                         .setServerConfig("shared_buffers", "256MB")
-                        .setPGStartupWait(java.time.Duration.ofSeconds(60));
+                        .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                        .setRegisterShutdownHook(false); // ours, below: it can wait for the services
                 if (port > 0) {
                     b.setPort(port);
                 }
@@ -45,10 +47,8 @@ public final class EmbeddedDatabase {
                 server = b.start();
                 EmbeddedPostgres s = server;
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        s.close();
-                    } catch (IOException ignored) {
-                        // the JVM is going away; the OS reclaims the server
+                    if (!stoppedByOwner) {
+                        stop();
                     }
                 }, "embedded-postgres-stop"));
                 LOG.info(() -> "embedded PostgreSQL started on port " + s.getPort() + " in "
@@ -58,6 +58,26 @@ public final class EmbeddedDatabase {
             }
         }
         return server.getJdbcUrl("postgres", "postgres");
+    }
+
+    /**
+     * The owner of this JVM stops the server itself, after its users ({@link #stop()} in its own
+     * shutdown hook): shutdown hooks run all at once, and this one would pull the database away
+     * from services still finishing their work.
+     */
+    public static void stoppedByOwner() {
+        stoppedByOwner = true;
+    }
+
+    public static synchronized void stop() {
+        if (server != null) {
+            try {
+                server.close();
+            } catch (IOException ignored) {
+                // the JVM is going away; the OS reclaims the server
+            }
+            server = null;
+        }
     }
 
     public static synchronized int port() {
