@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -205,7 +206,8 @@ public class Auctions {
      * Invitations about to leave for task-service (in the relay's transaction). Those leaving more than
      * a second after their auction opened, because economic-service was down or task-service did not
      * answer, restart the auction's window: the invitees get the whole of it from now, and the events
-     * carry the new deadline. Until its invitations are out, an auction is not awarded at its deadline.
+     * carry the new deadline (a refused attempt restarts it, the next one again). Until its invitations
+     * are out, an auction is not awarded at its deadline.
      */
     public List<OutboxEvent> invitationsLeaving(DbExecute tx, List<OutboxEvent> events) {
         Instant late = Instant.now().minusSeconds(1);
@@ -219,8 +221,11 @@ public class Auctions {
             return events;
         }
         Map<UUID, OffsetDateTime> restarted = store.restartWindows(tx, lateAuctions);
-        restarted.forEach((id, deadline) -> LOG.info(() -> "auction for task " + id
-                + ": invitations sent late, bidding window restarted until " + deadline));
+        restarted.forEach((id, deadline) -> {
+            metrics.auction("window_restarted");
+            LOG.info(() -> "auction for task " + id + ": invitations sent late, bidding window restarted until "
+                    + deadline);
+        });
         return events.stream().map(e -> {
             if (!INVITED.equals(e.eventType())) {
                 return e;
@@ -238,20 +243,24 @@ public class Auctions {
 
     /** Awards every auction that is due; replicas may run it together (SKIP LOCKED). */
     public int awardDue() {
+        Optional<AuctionStore.Outage> outage = store.beginAwardPass(settings.auctionOutageMs() / 1000.0);
         int n = 0;
         for (AuctionStore.Due d : store.due()) {
             ledger.prepareOpen(d.currency(), d.clientId());
             n += database.inTransaction(tx -> store.lockIfDue(tx, d.auctionId()).map(a -> {
-                if (unserved(tx, a)) {
-                    store.restartWindows(tx, List.of(a.auctionId())).forEach((id, deadline) -> LOG.info(() ->
-                            "auction for task " + id + " ended unanswered while economic-service was down: "
-                                    + "bidding window restarted until " + deadline));
+                if (unserved(tx, a, outage)) {
+                    store.restartWindows(tx, List.of(a.auctionId())).forEach((id, deadline) -> {
+                        metrics.auction("window_restarted");
+                        LOG.info(() -> "auction for task " + id + " ended unanswered while economic-service was "
+                                + "down: bidding window restarted until " + deadline);
+                    });
                     return 0;
                 }
                 awardIn(tx, a);
                 return 1;
             }).orElse(0));
         }
+        store.endAwardPass();
         if (n > 0) {
             relay.wake();
         }
@@ -259,15 +268,14 @@ public class Auctions {
     }
 
     /**
-     * Past its first deadline by more than an award pass could ever be late, and nobody answered: the
-     * deadline went by while no replica was running, so neither could the invitees bid. Once only, so
-     * that award passes falling behind under load cannot keep an auction open.
+     * An outage (no award pass ran on any replica) took part of its window and nobody answered: the
+     * invitees did not get the time they were promised to bid in. Once only: an auction whose window
+     * already restarted ends as it stands.
      */
-    private boolean unserved(DbExecute tx, AuctionRow a) {
-        Instant deadline = a.deadline().toInstant();
-        boolean firstWindow = !deadline.isAfter(a.createdAt().toInstant()
+    private boolean unserved(DbExecute tx, AuctionRow a, Optional<AuctionStore.Outage> outage) {
+        boolean firstWindow = !a.deadline().toInstant().isAfter(a.createdAt().toInstant()
                 .plusMillis((long) (a.biddingSeconds() * 1000) + 1000));
-        return firstWindow && deadline.isBefore(Instant.now().minusMillis(settings.auctionOutageMs()))
+        return firstWindow && outage.filter(o -> o.overlaps(a.createdAt(), a.deadline())).isPresent()
                 && store.bids(tx, a.auctionId()).isEmpty();
     }
 

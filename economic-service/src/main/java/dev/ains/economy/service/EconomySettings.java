@@ -56,8 +56,8 @@ public class EconomySettings {
     }
 
     /**
-     * An auction first looked at this long after its deadline, without a single answer, was not being
-     * served (no replica was running): its window restarts instead of closing without bids.
+     * No award pass on any replica for this long is an outage: an unanswered auction whose window it cut
+     * into gets its window once more instead of closing without bids.
      */
     public long auctionOutageMs() {
         return auctionOutageMs;

@@ -110,6 +110,29 @@ public class AuctionStore {
         return restarted;
     }
 
+    /** A stretch of time in which no award pass ran. */
+    public record Outage(OffsetDateTime from, OffsetDateTime to) {
+        /** Whether it took some of the time from {@code start} to {@code end}. */
+        public boolean overlaps(OffsetDateTime start, OffsetDateTime end) {
+            return start.isBefore(to) && end.isAfter(from);
+        }
+    }
+
+    /**
+     * Starts an award pass: notes an outage when no pass has ended for {@code outageSeconds}, and returns
+     * the latest outage on record (empty when there has been none).
+     */
+    public Optional<Outage> beginAwardPass(double outageSeconds) {
+        DbExecute db = database.client().execute();
+        db.namedUpdate("award-pass-begin", outageSeconds);
+        return db.namedGet("award-outage").filter(r -> Rows.time(r, "outage_from") != null)
+                .map(r -> new Outage(Rows.time(r, "outage_from"), Rows.time(r, "outage_to")));
+    }
+
+    public void endAwardPass() {
+        database.client().execute().namedInsert("award-pass-end");
+    }
+
     public void close(DbExecute tx, UUID id, String status, UUID winner, Long price, String escrowId, String reason) {
         tx.namedUpdate("close-auction", status, winner, price, escrowId, reason, id);
     }

@@ -107,11 +107,12 @@ public class OutboxRelay {
                 if (sink == null) {
                     throw new IllegalStateException("no sink for destination " + destination);
                 }
-                // a failed statement would abort the transaction, and a failed delivery must not keep
-                // what the sink prepared for it: the savepoint lets the postponement below be written alone
+                // what the sink prepares describes this attempt and stays, whatever the delivery does
+                List<OutboxEvent> sending = sink.beforeDelivery(tx, events);
+                // a failed statement would abort the transaction: the savepoint lets the postponement
+                // below still be written
                 tx.dml("SAVEPOINT delivery");
                 try {
-                    List<OutboxEvent> sending = sink.beforeDelivery(tx, events);
                     if (local) {
                         ((LocalOutboxSink) sink).deliver(tx, sending);
                     } else {

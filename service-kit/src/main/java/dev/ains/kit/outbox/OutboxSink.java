@@ -18,7 +18,7 @@ public interface OutboxSink {
      * Runs in the relay's transaction just before the batch is delivered and returns what to send. It lets
      * the owning service bring its own state and the events up to date with the moment they really go out
      * (economic-service restarts the bidding window of an auction whose invitations leave late). What it
-     * writes is rolled back when the delivery fails.
+     * writes describes the attempt and stays when the delivery fails; the next attempt prepares again.
      */
     default List<OutboxEvent> beforeDelivery(DbExecute tx, List<OutboxEvent> events) {
         return events;
