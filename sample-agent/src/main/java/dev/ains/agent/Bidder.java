@@ -1,7 +1,6 @@
 package dev.ains.agent;
 
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -20,7 +19,7 @@ final class Bidder {
 
     private final Ains economy;
     private final AgentSettings settings;
-    private final Set<UUID> answered = ConcurrentHashMap.newKeySet();
+    private final Set<String> answered = ConcurrentHashMap.newKeySet();
 
     Bidder(Ains economy, AgentSettings settings) {
         this.economy = economy;
@@ -32,7 +31,10 @@ final class Bidder {
         int n = 0;
         var page = economy.auctions().listAuctions(AuctionStatus.OPEN, 50, null);
         for (Auction a : page.getItems()) {
-            if (!answered.add(a.getAuctionId())) {
+            // a call is its auction with its deadline: one whose window restarted (after an outage) is
+            // answered again
+            String call = a.getAuctionId() + "@" + a.getDeadline();
+            if (!answered.add(call)) {
                 continue;
             }
             BidRequest bid = bid(a.getBudget());
@@ -43,7 +45,7 @@ final class Bidder {
                         + "): " + (Boolean.TRUE.equals(bid.getDecline()) ? "declined" : "bid " + bid.getPrice()));
             } catch (dev.ains.client.economy.ApiException e) {
                 if (e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500) {
-                    answered.remove(a.getAuctionId()); // not an answer to the bid: the next look tries again
+                    answered.remove(call); // not an answer to the bid: the next look tries again
                 }
                 LOG.fine(() -> "bid on auction " + a.getAuctionId() + " refused: " + e.getCode());
             }

@@ -110,17 +110,7 @@ public class Auctions {
                                 v.trustScore())).toList()), invited.size())) {
                     return false;
                 }
-                // each invitee hears of the call on its event stream (task-service's journal)
-                AuctionRow opened = store.find(tx, a.taskId()).orElseThrow();
-                for (Invite v : invited) {
-                    Map<String, Object> event = new LinkedHashMap<>();
-                    event.put("agent_id", v.agentId());
-                    event.put("task_id", a.taskId());
-                    event.put("budget", a.budget());
-                    event.put("currency", cur);
-                    event.put("deadline", opened.deadline());
-                    Outbox.add(tx, List.of(TASKS), INVITED, event);
-                }
+                announce(tx, store.find(tx, a.taskId()).orElseThrow(), invited.stream().map(Invite::agentId).toList());
                 return true;
             });
             if (created) {
@@ -128,6 +118,19 @@ public class Auctions {
                 LOG.info(() -> "auction for task " + a.taskId() + " opened: budget " + a.budget() + " " + cur + ", "
                         + invited.size() + " agents invited, " + deadline + " s");
             }
+        }
+    }
+
+    /** Each invitee hears of the call, and its deadline, on its event stream (task-service's journal). */
+    private void announce(DbExecute tx, AuctionRow a, List<UUID> invitees) {
+        for (UUID agent : invitees) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("agent_id", agent);
+            event.put("task_id", a.auctionId());
+            event.put("budget", a.budget());
+            event.put("currency", a.currency());
+            event.put("deadline", a.deadline());
+            Outbox.add(tx, List.of(TASKS), INVITED, event);
         }
     }
 
@@ -249,10 +252,13 @@ public class Auctions {
             ledger.prepareOpen(d.currency(), d.clientId());
             n += database.inTransaction(tx -> store.lockIfDue(tx, d.auctionId()).map(a -> {
                 if (unserved(tx, a, outage)) {
+                    // the call goes out again with its new deadline: an invitee refused as too late, or
+                    // that gave up while the service was away, knows to bid now
                     store.restartWindows(tx, List.of(a.auctionId())).forEach((id, deadline) -> {
+                        announce(tx, store.find(tx, id).orElseThrow(), store.invitees(tx, id));
                         metrics.auction("window_restarted");
-                        LOG.info(() -> "auction for task " + id + " ended unanswered while economic-service was "
-                                + "down: bidding window restarted until " + deadline);
+                        LOG.info(() -> "auction for task " + id + ": an outage cut into its window, nobody answered; "
+                                + "bidding window restarted until " + deadline + " and the invitees told again");
                     });
                     return 0;
                 }

@@ -70,6 +70,10 @@ public class AuctionStore {
         return exec.namedGet("invitation", auctionId, agentId).map(r -> r.column("trust_score").getDouble());
     }
 
+    public List<UUID> invitees(DbExecute exec, UUID auctionId) {
+        return exec.namedQuery("invitees", auctionId).map(r -> Rows.uuid(r, "agent_id")).toList();
+    }
+
     public List<AuctionRow> list(String client, UUID invitedAgent, String status, Cursor after, int limit) {
         var at = after == null ? null : Rows.ts(after.at());
         var id = after == null ? null : after.uuid();

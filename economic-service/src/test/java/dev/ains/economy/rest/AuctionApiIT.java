@@ -292,6 +292,15 @@ class AuctionApiIT {
                 () -> json(api.get("/economy/auctions/" + task, asClient), 200),
                 a -> java.time.OffsetDateTime.parse(a.get("deadline").asText()).isAfter(java.time.OffsetDateTime.now()));
         assertThat(restarted.get("status").asText()).isEqualTo("OPEN");
+        // the invitees are told again, with the new deadline
+        java.time.OffsetDateTime deadline = java.time.OffsetDateTime.parse(restarted.get("deadline").asText());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(NEIGHBOURS.findAll(
+                postRequestedFor(urlEqualTo("/internal/agent-events"))).stream()
+                .flatMap(r -> java.util.stream.StreamSupport.stream(Json.tree(r.getBodyAsString()).get("events")
+                        .spliterator(), false))
+                .filter(e -> e.get("task_id").asText().equals(task.toString()))
+                .filter(e -> java.time.OffsetDateTime.parse(e.get("deadline").asText()).isEqual(deadline))
+                .map(e -> e.get("agent_id").asText())).containsExactlyInAnyOrder(a1.toString(), a2.toString()));
 
         json(api.post("/economy/auctions/" + task + "/bids", AGENT2, bid(400, 60, 0.9)), 200);
         json(api.post("/economy/auctions/" + task + "/bids", AGENT1, "{\"decline\":true}"), 200);
