@@ -271,7 +271,7 @@ class AuctionApiIT {
      * instead of closing without bids, once; then it ends as usual.
      */
     @Test
-    void anAuctionWhoseDeadlineFellIntoAnOutageGetsItsWindowAgainOnce() {
+    void anUnansweredAuctionWhoseWindowAnOutageCutIntoGetsItOnceMore() {
         String client = funded(1000);
         Auth asClient = Auth.bearer(jwt.issue(client, List.of(Roles.CLIENT), 600));
         await().atMost(Duration.ofSeconds(10)).until(() -> database.client().execute()
