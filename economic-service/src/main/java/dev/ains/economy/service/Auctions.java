@@ -2,14 +2,13 @@ package dev.ains.economy.service;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ains.economy.money.AuctionRule;
@@ -110,7 +109,8 @@ public class Auctions {
                                 v.trustScore())).toList()), invited.size())) {
                     return false;
                 }
-                announce(tx, store.find(tx, a.taskId()).orElseThrow(), invited.stream().map(Invite::agentId).toList());
+                AuctionRow opened = store.find(tx, a.taskId()).orElseThrow();
+                announce(tx, opened, opened.deadline(), invited.stream().map(Invite::agentId).toList());
                 return true;
             });
             if (created) {
@@ -122,14 +122,14 @@ public class Auctions {
     }
 
     /** Each invitee hears of the call, and its deadline, on its event stream (task-service's journal). */
-    private void announce(DbExecute tx, AuctionRow a, List<UUID> invitees) {
+    private void announce(DbExecute tx, AuctionRow a, OffsetDateTime deadline, List<UUID> invitees) {
         for (UUID agent : invitees) {
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("agent_id", agent);
             event.put("task_id", a.auctionId());
             event.put("budget", a.budget());
             event.put("currency", a.currency());
-            event.put("deadline", a.deadline());
+            event.put("deadline", deadline);
             Outbox.add(tx, List.of(TASKS), INVITED, event);
         }
     }
@@ -214,27 +214,26 @@ public class Auctions {
      */
     public List<OutboxEvent> invitationsLeaving(DbExecute tx, List<OutboxEvent> events) {
         Instant late = Instant.now().minusSeconds(1);
-        Set<UUID> lateAuctions = new HashSet<>();
+        Map<OutboxEvent, ObjectNode> lateInvitations = new LinkedHashMap<>();
         for (OutboxEvent e : events) {
             if (INVITED.equals(e.eventType()) && e.occurredAt().toInstant().isBefore(late)) {
-                lateAuctions.add(UUID.fromString(Json.tree(e.payload()).get("task_id").asText()));
+                lateInvitations.put(e, (ObjectNode) Json.tree(e.payload()));
             }
         }
-        if (lateAuctions.isEmpty()) {
+        if (lateInvitations.isEmpty()) {
             return events;
         }
-        Map<UUID, OffsetDateTime> restarted = store.restartWindows(tx, lateAuctions);
+        Map<UUID, OffsetDateTime> restarted = store.restartWindows(tx, lateInvitations.values().stream()
+                .map(p -> UUID.fromString(p.get("task_id").asText())).collect(Collectors.toSet()));
         restarted.forEach((id, deadline) -> {
             metrics.auction("window_restarted");
             LOG.info(() -> "auction for task " + id + ": invitations sent late, bidding window restarted until "
                     + deadline);
         });
         return events.stream().map(e -> {
-            if (!INVITED.equals(e.eventType())) {
-                return e;
-            }
-            ObjectNode payload = (ObjectNode) Json.tree(e.payload());
-            OffsetDateTime deadline = restarted.get(UUID.fromString(payload.get("task_id").asText()));
+            ObjectNode payload = lateInvitations.get(e);
+            OffsetDateTime deadline = payload == null ? null
+                    : restarted.get(UUID.fromString(payload.get("task_id").asText()));
             if (deadline == null) {
                 return e;
             }
@@ -255,7 +254,7 @@ public class Auctions {
                     // the call goes out again with its new deadline: an invitee refused as too late, or
                     // that gave up while the service was away, knows to bid now
                     store.restartWindows(tx, List.of(a.auctionId())).forEach((id, deadline) -> {
-                        announce(tx, store.find(tx, id).orElseThrow(), store.invitees(tx, id));
+                        announce(tx, a, deadline, store.invitees(tx, id));
                         metrics.auction("window_restarted");
                         LOG.info(() -> "auction for task " + id + ": an outage cut into its window, nobody answered; "
                                 + "bidding window restarted until " + deadline + " and the invitees told again");

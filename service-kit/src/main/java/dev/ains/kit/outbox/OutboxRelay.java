@@ -109,18 +109,18 @@ public class OutboxRelay {
                 }
                 // what the sink prepares describes this attempt and stays, whatever the delivery does
                 List<OutboxEvent> sending = sink.beforeDelivery(tx, events);
-                // a failed statement would abort the transaction: the savepoint lets the postponement
-                // below still be written
-                tx.dml("SAVEPOINT delivery");
-                try {
-                    if (local) {
+                if (local) {
+                    // a failed statement would abort the transaction; the savepoint lets the
+                    // postponement below still be written
+                    tx.dml("SAVEPOINT local_sink");
+                    try {
                         ((LocalOutboxSink) sink).deliver(tx, sending);
-                    } else {
-                        sink.deliver(sending);
+                    } catch (RuntimeException e) {
+                        tx.dml("ROLLBACK TO SAVEPOINT local_sink");
+                        throw e;
                     }
-                } catch (RuntimeException e) {
-                    tx.dml("ROLLBACK TO SAVEPOINT delivery");
-                    throw e;
+                } else {
+                    sink.deliver(sending);
                 }
                 tx.dml(Outbox.DELETE, Outbox.ids(events));
                 metrics.counter("ains_outbox_delivered_total", new Tag("destination", destination))
