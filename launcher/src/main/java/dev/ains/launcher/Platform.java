@@ -80,7 +80,11 @@ public final class Platform implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        dbUrl = EmbeddedDatabase.start(0, options.dataDir(), options.durable());
+        // An existing PostgreSQL when AINS_DB_URL names one (profiling with pg_stat_statements, a shared
+        // server); otherwise the embedded one.
+        String external = System.getenv("AINS_DB_URL");
+        dbUrl = external != null && !external.isBlank() ? external
+                : EmbeddedDatabase.start(0, options.dataDir(), options.durable());
         for (String s : SERVICES) {
             ports.put(s, options.randomPorts() ? freePort() : DEFAULT_PORTS.get(s));
         }
