@@ -248,28 +248,40 @@ public class Auctions {
         Optional<AuctionStore.Outage> outage = store.beginAwardPass(settings.auctionOutageMs() / 1000.0);
         int n = 0;
         for (AuctionStore.Due d : store.due()) {
-            ledger.prepareOpen(d.currency(), d.clientId());
-            n += database.inTransaction(tx -> store.lockIfDue(tx, d.auctionId()).map(a -> {
-                if (unserved(tx, a, outage)) {
-                    // the call goes out again with its new deadline: an invitee refused as too late, or
-                    // that gave up while the service was away, knows to bid now
-                    store.restartWindows(tx, List.of(a.auctionId())).forEach((id, deadline) -> {
-                        announce(tx, a, deadline, store.invitees(tx, id));
-                        metrics.auction("window_restarted");
-                        LOG.info(() -> "auction for task " + id + ": an outage cut into its window, nobody answered; "
-                                + "bidding window restarted until " + deadline + " and the invitees told again");
-                    });
-                    return 0;
-                }
-                awardIn(tx, a);
-                return 1;
-            }).orElse(0));
+            try {
+                n += awardOne(d, outage);
+            } catch (RuntimeException e) {
+                // one auction that cannot be awarded (its transaction rolled back) never holds up the others;
+                // it is tried again next pass
+                metrics.auction("award_failed");
+                LOG.log(java.util.logging.Level.WARNING, "auction for task " + d.auctionId()
+                        + " could not be awarded this pass: " + e.getMessage(), e);
+            }
         }
         store.endAwardPass();
         if (n > 0) {
             relay.wake();
         }
         return n;
+    }
+
+    private int awardOne(AuctionStore.Due d, Optional<AuctionStore.Outage> outage) {
+        ledger.prepareOpen(d.currency(), d.clientId());
+        return database.inTransaction(tx -> store.lockIfDue(tx, d.auctionId()).map(a -> {
+            if (unserved(tx, a, outage)) {
+                // the call goes out again with its new deadline: an invitee refused as too late, or
+                // that gave up while the service was away, knows to bid now
+                store.restartWindows(tx, List.of(a.auctionId())).forEach((id, deadline) -> {
+                    announce(tx, a, deadline, store.invitees(tx, id));
+                    metrics.auction("window_restarted");
+                    LOG.info(() -> "auction for task " + id + ": an outage cut into its window, nobody answered; "
+                            + "bidding window restarted until " + deadline + " and the invitees told again");
+                });
+                return 0;
+            }
+            awardIn(tx, a);
+            return 1;
+        }).orElse(0));
     }
 
     /**
@@ -312,7 +324,7 @@ public class Auctions {
                         + price + " " + a.currency() + " (available " + available + ")", "failed");
                 return;
             }
-            escrowId = "task:" + a.auctionId();
+            escrowId = Ledger.TASK_PREFIX + a.auctionId();
             ledger.openIn(tx, escrowId, a.clientId(), agent.toString(), price, a.currency(), a.auctionId(),
                     settings.escrowExpirySeconds());
         }
@@ -354,7 +366,7 @@ public class Auctions {
         }
         check.orThrow();
         for (Outcome o : outcomes) {
-            String escrowId = "task:" + o.taskId();
+            String escrowId = Ledger.TASK_PREFIX + o.taskId();
             ledger.prepareSettle(escrowId);
             database.inTransactionRun(tx -> {
                 store.lock(tx, o.taskId()).filter(a -> "OPEN".equals(a.status())).ifPresent(a ->

@@ -75,7 +75,7 @@ public class Channels {
                 return new Ledger.Outcome<>(view(tx, c), false);
             }
             // the escrow outlives the channel by a day: the channel's own expiry settles it, not a refund
-            ledger.openIn(tx, "channel:" + channelId, clientId, agentId, deposit, cur, null, expiry + 86_400);
+            ledger.openIn(tx, Ledger.CHANNEL_PREFIX + channelId, clientId, agentId, deposit, cur, null, expiry + 86_400);
             LOG.info(() -> "channel " + channelId + " opened: " + deposit + " " + cur + " from " + clientId + " for "
                     + agentId);
             return new Ledger.Outcome<>(view(tx, store.find(tx, channelId).orElseThrow()), true);

@@ -47,6 +47,8 @@ public class Ledger {
     public static final String REGISTRY = "registry";
     /** Escrows holding channel deposits are resolved only through their channel. */
     static final String CHANNEL_PREFIX = "channel:";
+    /** The escrows auctions open for their tasks' winners. */
+    static final String TASK_PREFIX = "task:";
 
     @Inject
     LedgerStore store;
@@ -136,8 +138,9 @@ public class Ledger {
     public Outcome<EscrowRow> open(Caller caller, String escrowId, String payerId, String payeeId, Long amount,
                                    String currency, UUID taskId, Integer expiresInSeconds) {
         Check check = Check.of().required("escrow_id", escrowId).maxLength("escrow_id", escrowId, 200)
-                .that(escrowId == null || !escrowId.startsWith(CHANNEL_PREFIX), "escrow_id",
-                        "must not start with " + CHANNEL_PREFIX + " (the escrows of payment channels)");
+                .that(escrowId == null || !platformEscrow(escrowId), "escrow_id",
+                        "must not start with " + TASK_PREFIX + " or " + CHANNEL_PREFIX
+                                + " (names the platform keeps for the escrows of auctions and payment channels)");
         parties(check, payerId, payeeId, "payer_id", "payee_id");
         amountField(check, "amount", amount, 1);
         check.range("expires_in_seconds", expiresInSeconds, 1, 365L * 86_400).orThrow();
@@ -162,9 +165,9 @@ public class Ledger {
             EscrowRow e = store.escrow(tx, escrowId).orElseThrow();
             if (!e.payerId().equals(payerId) || !e.payeeId().equals(payeeId) || e.amount() != amount
                     || !e.currency().equals(cur) || !Objects.equals(e.taskId(), taskId)) {
-                throw ApiProblem.conflict("escrow-id-reused", "escrow " + escrowId
-                        + " exists with other fields (" + e.amount() + " " + e.currency() + " from "
-                        + e.payerId() + " to " + e.payeeId() + ")");
+                // nothing of the existing escrow in the answer: its parties and amount may not be the caller's to read
+                throw ApiProblem.conflict("escrow-id-reused", "escrow id " + escrowId
+                        + " is taken by an escrow with other fields; choose another id");
             }
             return new Outcome<>(e, false);
         }
@@ -177,6 +180,11 @@ public class Ledger {
         LOG.info(() -> "escrow " + escrowId + " opened: " + amount + " " + cur + " from " + payerId + " for "
                 + payeeId + (taskId == null ? "" : " (task " + taskId + ")"));
         return new Outcome<>(store.escrow(tx, escrowId).orElseThrow(), true);
+    }
+
+    /** Escrows whose names the platform keeps: only auctions and channels open and resolve them. */
+    static boolean platformEscrow(String escrowId) {
+        return escrowId.startsWith(TASK_PREFIX) || escrowId.startsWith(CHANNEL_PREFIX);
     }
 
     public EscrowRow get(Caller caller, String escrowId) {
@@ -327,9 +335,16 @@ public class Ledger {
         EscrowRow e = store.lockEscrow(tx, escrowId)
                 .filter(x -> caller.isAdmin() || settling && caller.id().equals(x.payerId()))
                 .orElseThrow(() -> ApiProblem.notFound("escrow", escrowId));
+        // The platform's escrows move only by their authorised outcome (the task's end, the channel's
+        // settlement or expiry), never by a party's request: the payer could otherwise void the winner's pay.
         if (escrowId.startsWith(CHANNEL_PREFIX)) {
-            throw ApiProblem.conflict("escrow-of-channel", "escrow " + escrowId
-                    + " holds a payment channel's deposit: settle the channel instead");
+            throw ApiProblem.forbidden("escrow " + escrowId
+                    + " holds a payment channel's deposit: it moves only when the channel is settled or expires");
+        }
+        if (escrowId.startsWith(TASK_PREFIX)) {
+            throw ApiProblem.forbidden("escrow " + escrowId
+                    + " pays an auctioned task: it moves only by the task's outcome (completed, cancelled or"
+                    + " dead-lettered)");
         }
         if ("PENDING".equals(e.status())) {
             return e;

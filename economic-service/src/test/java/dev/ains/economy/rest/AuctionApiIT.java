@@ -122,6 +122,19 @@ class AuctionApiIT {
         JsonNode held = json(api.get("/economy/accounts/" + client, asClient), 200);
         assertThat(held.get("available").asLong()).isEqualTo(9100);
         assertThat(held.get("pending").asLong()).isEqualTo(900);
+        // the winner's pay moves only by the task's outcome: the client cannot void it by settling for 0, and
+        // nobody (admins included) settles or refunds it through the escrow API
+        json(api.post("/economy/escrows/task:" + task + "/settle", asClient,
+                "{\"settlement_id\":\"take-back\",\"amount\":0}"), 403);
+        json(api.post("/economy/escrows/task:" + task + "/settle", admin, "{\"settlement_id\":\"s\"}"), 403);
+        json(api.post("/economy/escrows/task:" + task + "/refund", admin, "{\"refund_id\":\"r\"}"), 403);
+        json(api.post("/economy/escrows/task:" + task + "/settle", AGENT1, "{\"settlement_id\":\"s\"}"), 403);
+        assertThat(json(api.get("/economy/escrows/task:" + task, admin), 200).get("status").asText())
+                .isEqualTo("PENDING");
+        // and no one can take an auction's escrow name in advance (squatting would break its award)
+        assertThat(json(api.post("/economy/escrows", asClient, "{\"escrow_id\":\"task:" + UUID.randomUUID()
+                + "\",\"payer_id\":\"" + client + "\",\"payee_id\":\"" + a1 + "\",\"amount\":5}"), 422)
+                .at("/errors/0/field").asText()).isEqualTo("escrow_id");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> NEIGHBOURS.verify(postRequestedFor(
                 urlEqualTo("/internal/auction-results")).withRequestBody(matchingJsonPath("$.results[0].task_id",
                 equalTo(task.toString()))).withRequestBody(matchingJsonPath("$.results[0].result", equalTo("awarded")))
