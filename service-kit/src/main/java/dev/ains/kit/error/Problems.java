@@ -24,7 +24,15 @@ public final class Problems {
 
     public static Response.ResponseBuilder response(int status, String slug, String title, String detail,
                                                     List<FieldError> errors) {
-        Problem body = new Problem(TYPE_BASE + slug, title, status, detail, null, errors);
-        return Response.status(status).type(Problem.MEDIA_TYPE).entity(body);
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(body(status, slug, title, detail, errors));
+    }
+
+    /** The problem as a value, for answers that carry one per item (bulk calls). */
+    public static Problem body(ApiProblem p) {
+        return body(p.status(), p.slug(), p.title(), p.getMessage(), p.errors());
+    }
+
+    private static Problem body(int status, String slug, String title, String detail, List<FieldError> errors) {
+        return new Problem(TYPE_BASE + slug, title, status, detail, null, errors);
     }
 }

@@ -1,16 +1,27 @@
 package dev.ains.tasks.rest;
 
+import java.util.List;
 import java.util.UUID;
 
 import dev.ains.kit.error.ApiProblem;
+import dev.ains.kit.error.Problems;
+import dev.ains.kit.json.Json;
 import dev.ains.kit.security.Allow;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.security.Roles;
 import dev.ains.tasks.api.AgentWorkApi;
+import dev.ains.tasks.api.model.AttemptResult;
+import dev.ains.tasks.api.model.AttemptResultOutcome;
+import dev.ains.tasks.api.model.ClaimBatch;
 import dev.ains.tasks.api.model.ClaimedTask;
+import dev.ains.tasks.api.model.Problem;
+import dev.ains.tasks.api.model.ResultBatch;
+import dev.ains.tasks.api.model.ResultBatchOutcome;
 import dev.ains.tasks.api.model.TaskCompletion;
 import dev.ains.tasks.api.model.TaskFailure;
+import dev.ains.tasks.api.model.TaskStatus;
 import dev.ains.tasks.service.AgentWorkService;
+import dev.ains.tasks.store.TaskRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Context;
@@ -27,12 +38,24 @@ public class AgentWorkResource implements AgentWorkApi {
 
     @Override
     public Response claimTask(UUID agentId, Integer waitSeconds) {
-        var claim = work.claim(Caller.of(security), agentId, waitSeconds);
-        return claim.task()
-                .map(t -> Response.ok(new ClaimedTask().task(ApiMapper.task(t)).attemptNo(t.attemptCount())
-                        .leaseExpiresAt(t.leaseExpiresAt()).cancelledTaskIds(claim.cancelled())).build())
-                .orElseGet(() -> Response.noContent().header("AITP-Cancelled-Tasks", claim.cancelled().isEmpty()
-                        ? null : String.join(",", claim.cancelled().stream().map(UUID::toString).toList())).build());
+        var claim = work.claim(Caller.of(security), agentId, waitSeconds, 1);
+        if (claim.tasks().isEmpty()) {
+            return Response.noContent().header("AITP-Cancelled-Tasks", claim.cancelled().isEmpty()
+                    ? null : String.join(",", claim.cancelled().stream().map(UUID::toString).toList())).build();
+        }
+        return Response.ok(claimed(claim.tasks().get(0)).cancelledTaskIds(claim.cancelled())).build();
+    }
+
+    @Override
+    public Response claimTasks(UUID agentId, Integer maxTasks, Integer waitSeconds) {
+        var claim = work.claim(Caller.of(security), agentId, waitSeconds, maxTasks);
+        return Response.ok(new ClaimBatch().items(claim.tasks().stream().map(AgentWorkResource::claimed).toList())
+                .cancelledTaskIds(claim.cancelled())).build();
+    }
+
+    private static ClaimedTask claimed(TaskRecord t) {
+        return new ClaimedTask().task(ApiMapper.task(t)).attemptNo(t.attemptCount()).leaseExpiresAt(t.leaseExpiresAt())
+                .cancelledTaskIds(null);
     }
 
     @Override
@@ -43,8 +66,8 @@ public class AgentWorkResource implements AgentWorkApi {
     @Override
     public Response completeTask(UUID taskId, TaskCompletion body) {
         TaskCompletion c = body == null ? new TaskCompletion() : body;
-        return Response.ok(ApiMapper.task(work.complete(Caller.of(security), taskId, ApiMapper.node(c.getResult()),
-                c.getExecutionMs()))).build();
+        return Response.ok(ApiMapper.task(work.complete(Caller.of(security), taskId, c.getAttemptNo(),
+                ApiMapper.node(c.getResult()), c.getExecutionMs()))).build();
     }
 
     @Override
@@ -52,7 +75,38 @@ public class AgentWorkResource implements AgentWorkApi {
         if (body == null) {
             throw ApiProblem.invalid("error", "is required");
         }
-        return Response.ok(ApiMapper.task(work.fail(Caller.of(security), taskId, body.getError(),
+        return Response.ok(ApiMapper.task(work.fail(Caller.of(security), taskId, body.getAttemptNo(), body.getError(),
                 body.getRetryable()))).build();
+    }
+
+    @Override
+    public Response reportResults(UUID agentId, ResultBatch body) {
+        List<AgentWorkService.Report> reports = body == null || body.getItems() == null ? null
+                : body.getItems().stream().map(AgentWorkResource::report).toList();
+        List<AttemptResultOutcome> answers = work.report(Caller.of(security), agentId, reports).stream()
+                .map(AgentWorkResource::answer).toList();
+        return Response.ok(new ResultBatchOutcome().items(answers)).build();
+    }
+
+    private static AgentWorkService.Report report(AttemptResult r) {
+        if (r == null) {
+            throw ApiProblem.invalid("items", "must not hold null");
+        }
+        if (r.getOutcome() == null) {
+            throw ApiProblem.invalid("items[].outcome", "is required (COMPLETED or FAILED)");
+        }
+        return r.getOutcome() == AttemptResult.OutcomeEnum.COMPLETED
+                ? AgentWorkService.Report.completion(r.getTaskId(), r.getAttemptNo(), ApiMapper.node(r.getResult()),
+                        r.getExecutionMs())
+                : AgentWorkService.Report.failure(r.getTaskId(), r.getAttemptNo(), r.getError(), r.getRetryable());
+    }
+
+    private static AttemptResultOutcome answer(AgentWorkService.Reported r) {
+        var out = new AttemptResultOutcome().taskId(r.taskId());
+        if (r.problem() != null) {
+            return out.status(r.problem().status())
+                    .problem(Json.MAPPER.convertValue(Problems.body(r.problem()), Problem.class));
+        }
+        return out.status(200).taskStatus(TaskStatus.fromValue(r.taskStatus().name()));
     }
 }

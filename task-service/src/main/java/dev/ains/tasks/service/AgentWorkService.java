@@ -2,28 +2,34 @@ package dev.ains.tasks.service;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ains.kit.db.Database;
 import dev.ains.kit.error.ApiProblem;
 import dev.ains.kit.error.Check;
+import dev.ains.kit.error.FieldError;
 import dev.ains.kit.json.Json;
 import dev.ains.kit.outbox.OutboxRelay;
 import dev.ains.kit.security.Caller;
 import dev.ains.tasks.lifecycle.TaskState;
 import dev.ains.tasks.store.TaskRecord;
 import dev.ains.tasks.store.TaskStore;
+import io.helidon.dbclient.DbExecute;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** The agent side of AITP: claim (long poll), start, complete, fail. */
+/** The agent side of AITP: claim (long poll, one or many), start, complete, fail, and results in bulk. */
 @ApplicationScoped
 public class AgentWorkService {
     private static final Logger LOG = Logger.getLogger(AgentWorkService.class.getName());
+    /** The most tasks one claim takes and the most results one report carries. */
+    public static final int MAX_BATCH = 100;
     /** Waiters re-check the database this often, to see tasks routed by another replica. */
     private static final long POLL_MS = 100;
 
@@ -44,30 +50,40 @@ public class AgentWorkService {
     @Inject
     OutboxRelay relay;
 
-    /** What a claim answers: the task (if any) and the agent's tasks cancelled since its last claim. */
-    public record Claim(Optional<TaskRecord> task, List<UUID> cancelled) {
+    /** What a claim answers: the tasks claimed (none when nothing came) and the agent's tasks cancelled since. */
+    public record Claim(List<TaskRecord> tasks, List<UUID> cancelled) {
     }
 
-    public Claim claim(Caller caller, UUID agentId, Integer waitSeconds) {
-        Optional<TaskRecord> task = claimTask(caller, agentId, waitSeconds);
-        List<UUID> cancelled = database.inTransaction(tx -> store.takeCancelled(tx, agentId));
-        return new Claim(task, cancelled);
-    }
-
-    private Optional<TaskRecord> claimTask(Caller caller, UUID agentId, Integer waitSeconds) {
+    /**
+     * Takes up to {@code maxTasks} of the agent's routed tasks, waiting up to {@code waitSeconds} for the
+     * first. One transaction: the claim statement (which starts each attempt), their task.started events
+     * and the agent's cancellation notices.
+     */
+    public Claim claim(Caller caller, UUID agentId, Integer waitSeconds, Integer maxTasks) {
         caller.requireAgent(agentId.toString());
-        Check.of().range("wait_seconds", waitSeconds, 0, 30).orThrow();
+        Check.of().range("wait_seconds", waitSeconds, 0, 30).range("max_tasks", maxTasks, 1, MAX_BATCH).orThrow();
+        int max = maxTasks == null ? 1 : maxTasks;
         long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds == null ? 0 : waitSeconds).toNanos();
         boolean askedDispatcher = false;
         while (true) {
             long seen = signals.version(agentId);
-            Optional<TaskRecord> claimed = database.inTransaction(tx -> store.claim(tx, agentId));
+            Optional<Claim> claimed = database.inTransaction(tx -> {
+                List<TaskRecord> tasks = store.claim(tx, agentId, max);
+                if (tasks.isEmpty()) {
+                    return Optional.empty();
+                }
+                TaskEvents.started(tx, tasks);
+                return Optional.of(new Claim(tasks, store.takeCancelled(tx, agentId)));
+            });
             if (claimed.isPresent()) {
-                TaskRecord t = claimed.get();
-                OffsetDateTime since = t.attemptCount() == 1 ? t.createdAt() : t.updatedAt();
-                metrics.pickup(Duration.between(since, OffsetDateTime.now()));
-                LOG.fine(() -> "agent " + agentId + " claimed task " + t.taskId() + " attempt " + t.attemptCount());
-                return claimed;
+                OffsetDateTime now = OffsetDateTime.now();
+                for (TaskRecord t : claimed.get().tasks()) {
+                    metrics.pickup(Duration.between(t.attemptCount() == 1 ? t.createdAt() : t.updatedAt(), now));
+                }
+                relay.wake();
+                LOG.fine(() -> "agent " + agentId + " claimed " + claimed.get().tasks().stream()
+                        .map(t -> t.taskId() + " attempt " + t.attemptCount()).toList());
+                return claimed.get();
             }
             if (!askedDispatcher) {
                 // Queued work may be waiting for exactly this agent (it just came online).
@@ -76,22 +92,23 @@ public class AgentWorkService {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                return Optional.empty();
+                break;
             }
             try {
                 signals.await(agentId, seen, Math.min(POLL_MS, Duration.ofNanos(left).toMillis() + 1));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return Optional.empty();
+                break;
             }
         }
+        return new Claim(List.of(), database.inTransaction(tx -> store.takeCancelled(tx, agentId)));
     }
 
     public TaskRecord start(Caller caller, UUID taskId) {
         return database.inTransaction(tx -> {
             TaskRecord t = held(tx, caller, taskId);
             if (t.status() == TaskState.RUNNING) {
-                return t;
+                return t; // a claim starts the attempt: this call is only for agents written before that
             }
             requireClaimed(t);
             TaskState.require(taskId, t.status(), TaskState.RUNNING);
@@ -102,62 +119,170 @@ public class AgentWorkService {
         });
     }
 
-    public TaskRecord complete(Caller caller, UUID taskId, JsonNode result, Long executionMs) {
-        Check.of().range("execution_ms", executionMs, 0, Long.MAX_VALUE)
-                .that(result == null || Json.write(result).length() <= settings.maxInputBytes(), "result",
-                        "must be at most " + settings.maxInputBytes() + " bytes of JSON")
-                .orThrow();
-        TaskRecord done = database.inTransaction(tx -> {
-            TaskRecord t = store.lock(tx, taskId).orElseThrow(() -> ApiProblem.notFound("task", taskId));
-            if (t.status() == TaskState.COMPLETED && ownedBy(caller, t)) {
-                return t; // the same completion again: at-least-once delivery makes this normal
-            }
-            t = held(tx, caller, taskId, t);
-            requireClaimed(t);
-            TaskState.require(taskId, t.status(), TaskState.COMPLETED);
-            OffsetDateTime from = t.startedAt() != null ? t.startedAt() : t.claimedAt();
-            long ms = executionMs != null ? executionMs
-                    : Math.max(0, Duration.between(from, OffsetDateTime.now()).toMillis());
-            store.releaseSlot(tx, t.assignedAgentId());
-            store.markCompleted(tx, taskId, result, ms);
-            store.endAttempt(tx, taskId, t.attemptCount(), "SUCCEEDED", null, null, null);
-            TaskEvents.outcome(tx, t, t.assignedAgentId(), "SUCCEEDED", ms);
-            TaskEvents.completed(tx, t, t.assignedAgentId(), t.attemptCount(), ms, result);
-            TaskEvents.settlement(tx, t, TaskState.COMPLETED, null);
-            metrics.completed(t.taskType());
-            lifecycle.unblockDependents(tx, t);
-            TaskRecord tt = t;
-            LOG.fine(() -> "task " + taskId + " completed by agent " + tt.assignedAgentId() + " in " + ms + " ms");
-            return store.find(tx, taskId).orElseThrow();
-        });
-        relay.wake();
-        dispatcher.wake();
-        return done;
+    /** One reported outcome: a completion (with its result) or a failure (with its error) of one attempt. */
+    public record Report(UUID taskId, Integer attemptNo, boolean completed, JsonNode result, Long executionMs,
+                         String error, Boolean retryable) {
+        public static Report completion(UUID taskId, Integer attemptNo, JsonNode result, Long executionMs) {
+            return new Report(taskId, attemptNo, true, result, executionMs, null, null);
+        }
+
+        public static Report failure(UUID taskId, Integer attemptNo, String error, Boolean retryable) {
+            return new Report(taskId, attemptNo, false, null, null, error, retryable);
+        }
     }
 
-    public TaskRecord fail(Caller caller, UUID taskId, String error, Boolean retryable) {
-        Check.of().required("error", error).maxLength("error", error, 4000).orThrow();
+    /** How one report was answered: the task's status after it, or the problem that refused it. */
+    public record Reported(UUID taskId, TaskState taskStatus, ApiProblem problem) {
+    }
+
+    public TaskRecord complete(Caller caller, UUID taskId, Integer attemptNo, JsonNode result, Long executionMs) {
+        return reportOne(caller, Report.completion(taskId, attemptNo, result, executionMs));
+    }
+
+    public TaskRecord fail(Caller caller, UUID taskId, Integer attemptNo, String error, Boolean retryable) {
+        return reportOne(caller, Report.failure(taskId, attemptNo, error, retryable));
+    }
+
+    private TaskRecord reportOne(Caller caller, Report r) {
+        check(r).orThrow();
         TaskRecord after = database.inTransaction(tx -> {
-            TaskRecord t = held(tx, caller, taskId);
-            requireClaimed(t);
-            lifecycle.failAttempt(tx, t, TaskLifecycle.FAILED, error, retryable == null || retryable);
-            return store.find(tx, taskId).orElseThrow();
+            apply(tx, caller, r);
+            return store.find(tx, r.taskId()).orElseThrow();
         });
         relay.wake();
         dispatcher.wake();
         return after;
     }
 
-    private TaskRecord held(io.helidon.dbclient.DbExecute tx, Caller caller, UUID taskId) {
+    /**
+     * Many outcomes in one transaction and one commit. Each item's checks run before any of its writes, so
+     * a refused item (404, 403, 409) leaves nothing behind and is answered on its own. Should a write fail
+     * anyway (a deadlock with a concurrent cancel, say), the batch is rolled back and every item is
+     * reported again in a transaction of its own, so one item can never cost the others theirs.
+     */
+    public List<Reported> report(Caller caller, UUID agentId, List<Report> items) {
+        caller.requireAgent(agentId.toString());
+        Check batch = Check.of().required("items", items)
+                .that(items == null || items.size() <= MAX_BATCH, "items", "must hold at most " + MAX_BATCH);
+        if (items != null) {
+            batch.that(items.stream().map(Report::taskId).distinct().count() == items.size(), "items",
+                    "must name each task once");
+        }
+        batch.orThrow();
+        List<FieldError> invalid = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Check c = check(items.get(i)).required("attempt_no", items.get(i).attemptNo());
+            invalid.addAll(c.errors("items[" + i + "]."));
+        }
+        if (!invalid.isEmpty()) {
+            throw ApiProblem.invalid(invalid);
+        }
+        List<Reported> out;
+        try {
+            out = database.inTransaction(tx -> items.stream().map(r -> reportIn(tx, caller, r)).toList());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "a batch of " + items.size() + " results from agent " + agentId
+                    + " failed as a whole (" + e + "); reporting each on its own", e);
+            out = items.stream().map(r -> {
+                try {
+                    return database.inTransaction(tx -> reportIn(tx, caller, r));
+                } catch (ApiProblem p) {
+                    return new Reported(r.taskId(), null, p);
+                }
+            }).toList();
+        }
+        relay.wake();
+        dispatcher.wake();
+        return out;
+    }
+
+    private Reported reportIn(DbExecute tx, Caller caller, Report r) {
+        try {
+            return new Reported(r.taskId(), apply(tx, caller, r), null);
+        } catch (ApiProblem p) {
+            if (p.status() >= 500) {
+                throw p;
+            }
+            return new Reported(r.taskId(), null, p);
+        }
+    }
+
+    private Check check(Report r) {
+        Check c = Check.of().required("task_id", r.taskId()).range("attempt_no", r.attemptNo(), 1, Integer.MAX_VALUE);
+        if (r.completed()) {
+            c.range("execution_ms", r.executionMs(), 0, Long.MAX_VALUE)
+                    .that(r.result() == null || Json.write(r.result()).length() <= settings.maxInputBytes(), "result",
+                            "must be at most " + settings.maxInputBytes() + " bytes of JSON");
+        } else {
+            c.required("error", r.error()).maxLength("error", r.error(), 4000);
+        }
+        return c;
+    }
+
+    /**
+     * Applies one outcome inside the caller's transaction and answers the task's status after it. Every
+     * check (and so every refusal) comes before the first write.
+     */
+    private TaskState apply(DbExecute tx, Caller caller, Report r) {
+        UUID taskId = r.taskId();
+        TaskRecord t = store.lock(tx, taskId).orElseThrow(() -> ApiProblem.notFound("task", taskId));
+        requireAgentOrAdmin(caller);
+        boolean current = r.attemptNo() == null || r.attemptNo() == t.attemptCount();
+        if (!current || !t.status().held()) {
+            // at-least-once delivery makes a repeated report normal: the same outcome again is answered as before
+            int attempt = r.attemptNo() != null ? r.attemptNo() : t.attemptCount();
+            if (repeats(tx, caller, t, attempt, r.completed())) {
+                return t.status();
+            }
+            if (!current) {
+                throw ApiProblem.conflict("stale-attempt", "task " + taskId + " is on attempt " + t.attemptCount()
+                        + ", not " + r.attemptNo() + " (the lease was lost or the task was re-routed)");
+            }
+        }
+        held(tx, caller, taskId, t);
+        requireClaimed(t);
+        if (!r.completed()) {
+            return lifecycle.failAttempt(tx, t, TaskLifecycle.FAILED, r.error(), r.retryable() == null || r.retryable());
+        }
+        TaskState.require(taskId, t.status(), TaskState.COMPLETED);
+        OffsetDateTime from = t.startedAt() != null ? t.startedAt() : t.claimedAt();
+        long ms = r.executionMs() != null ? r.executionMs()
+                : Math.max(0, Duration.between(from, OffsetDateTime.now()).toMillis());
+        store.releaseSlot(tx, t.assignedAgentId());
+        store.markCompleted(tx, taskId, r.result(), ms);
+        store.endAttempt(tx, taskId, t.attemptCount(), "SUCCEEDED", null, null, null);
+        TaskEvents.outcome(tx, t, t.assignedAgentId(), "SUCCEEDED", ms);
+        TaskEvents.completed(tx, t, t.assignedAgentId(), t.attemptCount(), ms, r.result());
+        TaskEvents.settlement(tx, t, TaskState.COMPLETED, null);
+        metrics.completed(t.taskType());
+        lifecycle.unblockDependents(tx, t);
+        LOG.fine(() -> "task " + taskId + " completed by agent " + t.assignedAgentId() + " in " + ms + " ms");
+        return TaskState.COMPLETED;
+    }
+
+    /** Whether this caller already ended that attempt of the task with this outcome. */
+    private boolean repeats(DbExecute tx, Caller caller, TaskRecord t, int attempt, boolean completed) {
+        String outcome = completed ? "SUCCEEDED" : TaskLifecycle.FAILED;
+        return store.attemptOutcome(tx, t.taskId(), attempt)
+                .filter(a -> outcome.equals(a.outcome()))
+                .filter(a -> caller.isAdmin() || caller.id().equals(a.agentId().toString()))
+                .isPresent();
+    }
+
+    private static void requireAgentOrAdmin(Caller caller) {
+        if (!caller.isAdmin() && !caller.isAgent()) {
+            throw ApiProblem.forbidden("only agents report on tasks");
+        }
+    }
+
+    private TaskRecord held(DbExecute tx, Caller caller, UUID taskId) {
         TaskRecord t = store.lock(tx, taskId).orElseThrow(() -> ApiProblem.notFound("task", taskId));
         return held(tx, caller, taskId, t);
     }
 
     /** The task must be held by the calling agent; a finished or re-routed task is a conflict. */
-    private TaskRecord held(io.helidon.dbclient.DbExecute tx, Caller caller, UUID taskId, TaskRecord t) {
-        if (!caller.isAdmin() && !caller.isAgent()) {
-            throw ApiProblem.forbidden("only agents report on tasks");
-        }
+    private TaskRecord held(DbExecute tx, Caller caller, UUID taskId, TaskRecord t) {
+        requireAgentOrAdmin(caller);
         if (t.status().terminal()) {
             throw ApiProblem.conflict("task-finished", "task " + taskId + " is " + t.status());
         }

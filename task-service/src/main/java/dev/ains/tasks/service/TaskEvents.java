@@ -36,6 +36,12 @@ final class TaskEvents {
                 payload(t, status, agent, attempt, executionMs, error));
     }
 
+    /** task.started for every task a claim just started, with one statement. */
+    static void started(DbExecute tx, List<TaskRecord> tasks) {
+        Outbox.addAll(tx, BOTH, "task.started", tasks.stream()
+                .map(t -> payload(t, TaskState.RUNNING, t.assignedAgentId(), t.attemptCount(), null, null)).toList());
+    }
+
     /** task.completed, with the result for subscribers (analytics ignores it). */
     static void completed(DbExecute tx, TaskRecord t, UUID agent, int attempt, long executionMs, JsonNode result) {
         Map<String, Object> p = payload(t, TaskState.COMPLETED, agent, attempt, executionMs, null);

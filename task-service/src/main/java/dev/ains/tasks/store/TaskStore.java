@@ -155,8 +155,18 @@ public class TaskStore {
         tx.namedInsert("insert-routing-decision", taskId, chosen, reason, Json.write(candidates));
     }
 
-    public Optional<TaskRecord> claim(DbExecute tx, UUID agentId) {
-        return tx.namedQuery("claim-task", agentId).findFirst().map(TaskStore::task);
+    /** Up to {@code max} of the agent's routed tasks, now RUNNING with their attempts started, best first. */
+    public List<TaskRecord> claim(DbExecute tx, UUID agentId, int max) {
+        return tx.namedQuery("claim-tasks", agentId, max).map(TaskStore::task).toList();
+    }
+
+    /** Who ran an attempt and how it ended (PENDING while it runs), if the task had that attempt. */
+    public record AttemptOutcome(UUID agentId, String outcome) {
+    }
+
+    public Optional<AttemptOutcome> attemptOutcome(DbExecute tx, UUID taskId, int attemptNo) {
+        return tx.namedQuery("attempt-outcome", taskId, attemptNo).findFirst()
+                .map(r -> new AttemptOutcome(Rows.uuid(r, "agent_id"), r.column("outcome").getString()));
     }
 
     /** One task of a batch as the bulk insert takes it. */

@@ -235,6 +235,123 @@ class TaskApiIT {
     }
 
     @Test
+    void aBulkClaimTakesAtMostMaxTasksWithinCapacityAndStartsEach() {
+        candidates(A1, 3);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(json(api.post("/aitp/tasks", client, task("bulk")), 201).get("task_id").asText());
+        }
+        assertThat(fields(json(api.post("/aitp/agents/" + A1 + "/claims?max_tasks=0", AGENT1, ""), 422)))
+                .containsExactly("max_tasks");
+        json(api.post("/aitp/agents/" + A1 + "/claims?max_tasks=101", AGENT1, ""), 422);
+        json(api.post("/aitp/agents/" + A1 + "/claims?max_tasks=2", AGENT2, ""), 403);
+
+        JsonNode first = json(api.post("/aitp/agents/" + A1 + "/claims?max_tasks=2", AGENT1, ""), 200);
+        assertThat(first.get("items")).hasSize(2);
+        JsonNode rest = json(api.post("/aitp/agents/" + A1 + "/claims?max_tasks=50", AGENT1, ""), 200);
+        assertThat(rest.get("items")).as("three routed: the agent's capacity").hasSize(1);
+        List<JsonNode> claimed = new java.util.ArrayList<>();
+        first.get("items").forEach(claimed::add);
+        rest.get("items").forEach(claimed::add);
+        assertThat(claimed).allSatisfy(c -> {
+            assertThat(c.at("/task/status").asText()).as("the claim starts the attempt").isEqualTo("RUNNING");
+            assertThat(c.at("/task/started_at").isMissingNode()).isFalse();
+            assertThat(c.get("attempt_no").asInt()).isEqualTo(1);
+            assertThat(c.get("lease_expires_at").asText()).isNotEmpty();
+        });
+        assertThat(claimed.stream().map(c -> c.at("/task/task_id").asText()).distinct()).hasSize(3)
+                .isSubsetOf(ids);
+        JsonNode none = json(api.post("/aitp/agents/" + A1 + "/claims?max_tasks=5", AGENT1, ""), 200);
+        assertThat(none.get("items")).isEmpty();
+        assertThat(none.get("cancelled_task_ids")).isEmpty();
+
+        // start is optional now, and harmless
+        String one = claimed.get(0).at("/task/task_id").asText();
+        assertThat(json(api.post("/aitp/tasks/" + one + "/start", AGENT1, ""), 200).get("status").asText())
+                .isEqualTo("RUNNING");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                NEIGHBOURS.verify(postRequestedFor(urlEqualTo("/ains/analytics/internal/events"))
+                        .withRequestBody(containing(one)).withRequestBody(containing("task.started"))));
+    }
+
+    @Test
+    void bulkResultsAreAnsweredOneByOneIdempotentAndFenced() {
+        candidates(A1, 5);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(json(api.post("/aitp/tasks", client, task("report", 0)), 201).get("task_id").asText());
+        }
+        JsonNode claimed = json(api.post("/aitp/agents/" + A1 + "/claims?max_tasks=3", AGENT1, ""), 200);
+        assertThat(claimed.get("items")).hasSize(3);
+        String done = ids.get(0);
+        String failed = ids.get(1);
+        String untouched = ids.get(2);
+        UUID unknown = UUID.randomUUID();
+
+        // malformed items refuse the whole request and change nothing
+        assertThat(fields(json(api.post("/aitp/agents/" + A1 + "/results", AGENT1, "{\"items\":["
+                + result(done, null, "COMPLETED", "") + "]}"), 422))).containsExactly("items[0].attempt_no");
+        assertThat(fields(json(api.post("/aitp/agents/" + A1 + "/results", AGENT1, "{\"items\":["
+                + result(done, 1, "COMPLETED", ",\"execution_ms\":-1") + "," + result(failed, 1, "FAILED", "") + "]}"),
+                422))).containsExactlyInAnyOrder("items[0].execution_ms", "items[1].error");
+        json(api.post("/aitp/agents/" + A1 + "/results", AGENT1, "{\"items\":["
+                + result(done, 1, "COMPLETED", "") + "," + result(done, 1, "FAILED", ",\"error\":\"x\"") + "]}"), 422);
+        json(api.post("/aitp/agents/" + A1 + "/results", AGENT1, "{\"items\":[]}"), 422);
+        json(api.post("/aitp/agents/" + A1 + "/results", AGENT2, "{\"items\":[" + result(done, 1, "COMPLETED", "")
+                + "]}"), 403);
+        assertThat(json(api.get("/aitp/tasks/" + done, client), 200).get("status").asText()).isEqualTo("RUNNING");
+
+        String batch = "{\"items\":["
+                + result(done, 1, "COMPLETED", ",\"result\":{\"answer\":42},\"execution_ms\":5") + ","
+                + result(failed, 1, "FAILED", ",\"error\":\"bad input\",\"retryable\":false") + ","
+                + result(untouched, 2, "COMPLETED", "") + ","
+                + result(unknown.toString(), 1, "COMPLETED", "") + "]}";
+        JsonNode answers = json(api.post("/aitp/agents/" + A1 + "/results", AGENT1, batch), 200).get("items");
+        assertThat(answers).hasSize(4);
+        assertThat(answers.get(0).get("status").asInt()).isEqualTo(200);
+        assertThat(answers.get(0).get("task_status").asText()).isEqualTo("COMPLETED");
+        assertThat(answers.get(1).get("status").asInt()).isEqualTo(200);
+        assertThat(answers.get(1).get("task_status").asText()).isEqualTo("DEAD_LETTERED");
+        assertThat(answers.get(2).get("status").asInt()).isEqualTo(409);
+        assertThat(answers.get(2).at("/problem/type").asText()).endsWith("/stale-attempt");
+        assertThat(answers.get(3).get("status").asInt()).isEqualTo(404);
+        assertThat(answers.get(3).get("task_id").asText()).isEqualTo(unknown.toString());
+
+        assertThat(json(api.get("/aitp/tasks/" + done, client), 200).at("/result/answer").asInt()).isEqualTo(42);
+        assertThat(json(api.get("/aitp/tasks/" + untouched, client), 200).get("status").asText())
+                .as("a refused item changes nothing").isEqualTo("RUNNING");
+
+        // the same report again (at-least-once delivery) is answered as before and changes nothing
+        JsonNode again = json(api.post("/aitp/agents/" + A1 + "/results", AGENT1, batch), 200).get("items");
+        assertThat(again.get(0).get("task_status").asText()).isEqualTo("COMPLETED");
+        assertThat(again.get(1).get("status").asInt()).isEqualTo(200);
+        assertThat(again.get(1).get("task_status").asText()).isEqualTo("DEAD_LETTERED");
+        assertThat(json(api.get("/aitp/tasks/" + failed + "/attempts", client), 200).get("items")).hasSize(1);
+        // a different outcome for a finished attempt is a conflict
+        assertThat(json(api.post("/aitp/agents/" + A1 + "/results", AGENT1, "{\"items\":["
+                + result(done, 1, "FAILED", ",\"error\":\"late\"") + "]}"), 200).at("/items/0/status").asInt())
+                .isEqualTo(409);
+    }
+
+    @Test
+    void aReportForAnAttemptTheTaskMovedOnFromIsRefused() {
+        candidates(A1, 5);
+        String id = json(api.post("/aitp/tasks", client, task("fenced", 2)), 201).get("task_id").asText();
+        json(api.post("/aitp/agents/" + A1 + "/claim", AGENT1, ""), 200);
+        assertThat(json(api.post("/aitp/tasks/" + id + "/fail", AGENT1, "{\"error\":\"busy\",\"attempt_no\":1}"),
+                200).get("status").asText()).isEqualTo("RETRY_WAIT");
+        json(api.post("/aitp/tasks/" + id + "/retry", client, ""), 200); // routed again: attempt 2
+        JsonNode second = json(api.post("/aitp/agents/" + A1 + "/claim", AGENT1, ""), 200);
+        assertThat(second.get("attempt_no").asInt()).isEqualTo(2);
+
+        JsonNode stale = json(api.post("/aitp/tasks/" + id + "/complete", AGENT1, "{\"attempt_no\":1}"), 409);
+        assertThat(stale.get("type").asText()).endsWith("/stale-attempt");
+        assertThat(json(api.get("/aitp/tasks/" + id, client), 200).get("status").asText()).isEqualTo("RUNNING");
+        assertThat(json(api.post("/aitp/tasks/" + id + "/complete", AGENT1, "{\"attempt_no\":2}"), 200)
+                .get("status").asText()).isEqualTo("COMPLETED");
+    }
+
+    @Test
     void aClaimWithNothingToDoAnswers204AfterItsWait() {
         long t0 = System.nanoTime();
         var r = api.post("/aitp/agents/" + A2 + "/claim?wait_seconds=1", AGENT2, "");
@@ -593,6 +710,11 @@ class TaskApiIT {
 
     private static String task(String type) {
         return "{\"task_type\":\"" + type + "\",\"capability_required\":\"cap\",\"input_data\":{\"n\":1}}";
+    }
+
+    private static String result(String taskId, Integer attempt, String outcome, String more) {
+        return "{\"task_id\":\"" + taskId + "\"," + (attempt == null ? "" : "\"attempt_no\":" + attempt + ",")
+                + "\"outcome\":\"" + outcome + "\"" + more + "}";
     }
 
     private static String task(String type, int maxRetries) {
