@@ -1,8 +1,10 @@
 package dev.ains.agent;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -17,17 +19,18 @@ import dev.ains.client.registry.model.AgentRegistration;
 import dev.ains.client.registry.model.Capability;
 import dev.ains.client.registry.model.ClientRegistration;
 import dev.ains.client.registry.model.TokenRequest;
+import dev.ains.client.tasks.model.AttemptResult;
+import dev.ains.client.tasks.model.ClaimBatch;
 import dev.ains.client.tasks.model.ClaimedTask;
 import dev.ains.client.tasks.model.Task;
-import dev.ains.client.tasks.model.TaskCompletion;
-import dev.ains.client.tasks.model.TaskFailure;
 
 /**
  * A runnable agent built on the client SDK: registers (or reuses AINS_AGENT_ID/AINS_API_KEY),
- * heartbeats every AINS_HEARTBEAT_SECONDS, and runs AINS_MAX_CONCURRENCY workers that claim tasks, run
- * the mocked {@link Handlers} and report the outcome. AINS_FAILURE_RATE makes that share of tasks fail on
- * purpose. Workers claim as soon as the agent's event stream announces an assignment; while the stream
- * is down (or AINS_EVENT_STREAM=false) they long-poll the claim endpoint instead. Every second it also
+ * heartbeats every AINS_HEARTBEAT_SECONDS, and runs AINS_MAX_CONCURRENCY workers on the mocked
+ * {@link Handlers}. One claim takes tasks for every idle worker at once ({@code claims?max_tasks=n}), and
+ * the outcomes go back in batches ({@link ResultReporter}). AINS_FAILURE_RATE makes that share of tasks
+ * fail on purpose. It claims as soon as the agent's event stream announces an assignment; while the
+ * stream is down (or AINS_EVENT_STREAM=false) it long-polls the claim endpoint instead. Every second it also
  * answers the open auctions it is invited to ({@link Bidder}, AINS_BID_STRATEGY).
  */
 public final class SampleAgent {
@@ -39,6 +42,10 @@ public final class SampleAgent {
     private volatile boolean running = true;
     /** One permit per assignment the event stream announced and no worker has claimed yet. */
     private final Semaphore assigned = new Semaphore(0);
+    /** One permit per worker with nothing to do: a claim asks for as many tasks as there are permits. */
+    private final Semaphore idle;
+    private final ExecutorService workers;
+    private final ResultReporter reporter;
     private EventStream stream;
     private Bidder bidder;
     /** Its own thread: a slow economy must never delay a heartbeat. */
@@ -49,6 +56,9 @@ public final class SampleAgent {
         this.agentId = agentId;
         this.asAgent = Ains.builder().registryUrl(settings.registryUrl()).tasksUrl(settings.tasksUrl())
                 .economyUrl(settings.economyUrl()).apiKey(apiKey).build();
+        this.idle = new Semaphore(settings.maxConcurrency());
+        this.workers = Executors.newFixedThreadPool(settings.maxConcurrency());
+        this.reporter = new ResultReporter(asAgent, agentId, idle);
     }
 
     public static void main(String[] args) throws Exception {
@@ -100,14 +110,14 @@ public final class SampleAgent {
         heartbeat.scheduleAtFixedRate(this::heartbeat, 0, settings.heartbeatSeconds(), TimeUnit.SECONDS);
         // the stream announces invitations at once; a look every few seconds is the safety net
         bidding.scheduleWithFixedDelay(this::bid, 1, settings.eventStream() ? 5 : 1, TimeUnit.SECONDS);
-        Thread[] workers = new Thread[settings.maxConcurrency()];
-        for (int i = 0; i < workers.length; i++) {
-            workers[i] = Thread.ofPlatform().name("worker-" + i).start(this::work);
-        }
-        LOG.info(() -> "agent " + agentId + " working with " + workers.length + " workers");
-        for (Thread w : workers) {
-            w.join();
-        }
+        Thread reporting = Thread.ofPlatform().name("reporter").start(reporter::run);
+        Thread claiming = Thread.ofPlatform().name("claimer").start(this::claimLoop);
+        LOG.info(() -> "agent " + agentId + " working with " + settings.maxConcurrency() + " workers");
+        claiming.join();
+        workers.shutdown();
+        workers.awaitTermination(30, TimeUnit.SECONDS);
+        reporter.stop();
+        reporting.join(Duration.ofSeconds(10));
         heartbeat.shutdownNow();
         bidding.shutdownNow();
         if (stream != null) {
@@ -133,14 +143,24 @@ public final class SampleAgent {
         }
     }
 
-    /** The next task for this agent, or null: right after an announced assignment, or by long-polling. */
-    private ClaimedTask next() throws Exception {
+    /**
+     * The tasks for as many workers as are free, in one claim: right after an announced assignment, or by
+     * long-polling. A claim starts each task's attempt, so there is no separate start call.
+     */
+    private List<ClaimedTask> next(int free) throws Exception {
+        ClaimBatch batch;
         if (stream != null && stream.connected()) {
             // without an announcement, claim anyway every few seconds: a safety net, not the usual path
             assigned.tryAcquire(5, TimeUnit.SECONDS);
-            return asAgent.agentWork().claimTask(agentId, 0);
+            assigned.drainPermits(); // one claim takes every announced task a free worker can run
+            batch = asAgent.agentWork().claimTasks(agentId, free, 0);
+        } else {
+            batch = asAgent.agentWork().claimTasks(agentId, free, 20);
         }
-        return asAgent.agentWork().claimTask(agentId, 20);
+        if (batch.getCancelledTaskIds() != null && !batch.getCancelledTaskIds().isEmpty()) {
+            LOG.info(() -> "cancelled by their clients: " + batch.getCancelledTaskIds());
+        }
+        return batch.getItems() == null ? List.of() : batch.getItems();
     }
 
     private void heartbeat() {
@@ -151,28 +171,35 @@ public final class SampleAgent {
         }
     }
 
-    private void work() {
+    /** Claims for the free workers and hands each task to one; a worker is free again once its result is reported. */
+    private void claimLoop() {
         while (running) {
+            int n = 0;
             try {
-                ClaimedTask claimed = next();
-                if (claimed == null || claimed.getTask() == null) {
-                    continue;
+                idle.acquire();
+                n = 1 + idle.drainPermits();
+                List<ClaimedTask> claimed = next(n);
+                idle.release(n - claimed.size());
+                n = 0;
+                for (ClaimedTask c : claimed) {
+                    workers.execute(() -> handle(c));
                 }
-                handle(claimed.getTask());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
+                idle.release(n);
                 LOG.log(Level.WARNING, "claim loop: " + e.getMessage());
                 sleep(Duration.ofSeconds(1));
             }
         }
     }
 
-    private void handle(Task task) throws Exception {
+    private void handle(ClaimedTask claimed) {
+        Task task = claimed.getTask();
         UUID id = task.getTaskId();
+        AttemptResult r = new AttemptResult().taskId(id).attemptNo(claimed.getAttemptNo());
         long t0 = System.nanoTime();
-        asAgent.agentWork().startTask(id);
         try {
             if (settings.failureRate() > 0 && ThreadLocalRandom.current().nextDouble() < settings.failureRate()) {
                 throw new Handlers.TaskFailed("injected failure (AINS_FAILURE_RATE=" + settings.failureRate() + ")",
@@ -180,13 +207,20 @@ public final class SampleAgent {
             }
             Map<String, Object> result = Handlers.run(task.getTaskType(), task.getInputData());
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            asAgent.agentWork().completeTask(id, new TaskCompletion().result(result).executionMs(ms));
+            r.outcome(AttemptResult.OutcomeEnum.COMPLETED).result(result).executionMs(ms);
             LOG.info(() -> "task " + id + " (" + task.getTaskType() + ") completed in " + ms + " ms");
         } catch (Handlers.TaskFailed f) {
-            asAgent.agentWork().failTask(id, new TaskFailure().error(f.getMessage()).retryable(f.retryable));
+            r.outcome(AttemptResult.OutcomeEnum.FAILED).error(f.getMessage()).retryable(f.retryable);
             LOG.info(() -> "task " + id + " (" + task.getTaskType() + ") failed"
                     + (f.retryable ? " (retryable): " : " (permanent): ") + f.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // shutting down: the lease runs out and the task is retried
+            return;
+        } catch (RuntimeException e) {
+            r.outcome(AttemptResult.OutcomeEnum.FAILED).error("handler crashed: " + e).retryable(true);
+            LOG.log(Level.WARNING, "task " + id + " handler crashed", e);
         }
+        reporter.add(r);
     }
 
     private static void sleep(Duration d) {

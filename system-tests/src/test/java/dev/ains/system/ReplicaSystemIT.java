@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,9 @@ import dev.ains.client.Ains;
 import dev.ains.client.registry.model.AgentRegistration;
 import dev.ains.client.registry.model.AgentRegistered;
 import dev.ains.client.registry.model.Capability;
+import dev.ains.client.tasks.model.AttemptResult;
 import dev.ains.client.tasks.model.ClaimedTask;
+import dev.ains.client.tasks.model.ResultBatch;
 import dev.ains.client.tasks.model.Task;
 import dev.ains.client.tasks.model.TaskCompletion;
 import dev.ains.client.tasks.model.TaskRequest;
@@ -28,8 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two task-service instances on one database, with agents claiming from both: no task is handed to
- * two agents, every task is finished exactly once, and a schedule both replicas see fires each tick once.
+ * Two task-service instances on one database, with agents claiming from both, one task or several at a
+ * time: no task is handed to two agents, no agent holds more than its capacity, every task is finished exactly once, and a schedule both replicas see fires each tick once.
  */
 class ReplicaSystemIT {
     private static Platform platform;
@@ -99,24 +102,48 @@ class ReplicaSystemIT {
                     .inputData(Map.of("n", i)), null).getTaskId());
         }
 
+        // half the workers claim one task at a time, half up to 3 a call with their results in one report
         Map<UUID, AtomicInteger> claims = new ConcurrentHashMap<>();
         Set<UUID> completed = ConcurrentHashMap.newKeySet();
+        Map<UUID, AtomicInteger> held = new ConcurrentHashMap<>();
+        AtomicInteger mostHeld = new AtomicInteger();
+        AtomicInteger biggestClaim = new AtomicInteger();
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < agents; i++) {
             for (int replicaIndex = 0; replicaIndex < 2; replicaIndex++) {
                 AgentRegistered reg = regs.get(i);
+                UUID agentId = reg.getAgent().getAgentId();
+                boolean bulk = replicaIndex == 1;
                 Ains asAgent = Ains.builder().tasksUrl(taskServices.get(replicaIndex)).apiKey(reg.getApiKey()).build();
                 workers.add(Thread.ofVirtual().start(() -> {
                     try {
                         while (completed.size() < total) {
-                            ClaimedTask c = asAgent.agentWork().claimTask(reg.getAgent().getAgentId(), 1);
-                            if (c == null || c.getTask() == null) {
-                                continue;
+                            List<ClaimedTask> got = bulk ? asAgent.agentWork().claimTasks(agentId, 3, 1).getItems()
+                                    : Optional.ofNullable(asAgent.agentWork().claimTask(agentId, 1))
+                                            .filter(c -> c.getTask() != null).stream().toList();
+                            biggestClaim.accumulateAndGet(got.size(), Math::max);
+                            AtomicInteger holding = held.computeIfAbsent(agentId, k -> new AtomicInteger());
+                            mostHeld.accumulateAndGet(holding.addAndGet(got.size()), Math::max);
+                            for (ClaimedTask c : got) {
+                                claims.computeIfAbsent(c.getTask().getTaskId(), k -> new AtomicInteger())
+                                        .incrementAndGet();
                             }
-                            UUID id = c.getTask().getTaskId();
-                            claims.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-                            asAgent.agentWork().completeTask(id, new TaskCompletion().result(Map.of("ok", true)));
-                            completed.add(id);
+                            // counted as released before the report: the platform frees the slots only after it
+                            holding.addAndGet(-got.size());
+                            if (bulk && !got.isEmpty()) {
+                                var answers = asAgent.agentWork().reportResults(agentId, new ResultBatch().items(
+                                        got.stream().map(c -> new AttemptResult().taskId(c.getTask().getTaskId())
+                                                .attemptNo(c.getAttemptNo()).outcome(AttemptResult.OutcomeEnum.COMPLETED)
+                                                .result(Map.of("ok", true))).toList())).getItems();
+                                assertThat(answers).allSatisfy(a -> assertThat(a.getStatus()).isEqualTo(200));
+                            }
+                            for (ClaimedTask c : got) {
+                                if (!bulk) {
+                                    asAgent.agentWork().completeTask(c.getTask().getTaskId(), new TaskCompletion()
+                                            .attemptNo(c.getAttemptNo()).result(Map.of("ok", true)));
+                                }
+                                completed.add(c.getTask().getTaskId());
+                            }
                         }
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
@@ -135,6 +162,8 @@ class ReplicaSystemIT {
         assertThat(scheduled).as("scheduled tasks").isPositive().isLessThanOrEqualTo(ticks);
 
         assertThat(claims).hasSize(total);
+        assertThat(biggestClaim.get()).as("never more than max_tasks in one claim").isBetween(1, 3);
+        assertThat(mostHeld.get()).as("never more held at once than the agent's capacity").isLessThanOrEqualTo(3);
         assertThat(claims.values()).allSatisfy(n -> assertThat(n.get()).as("claims of one task").isEqualTo(1));
         Ains reader = Ains.builder().tasksUrl(replica).token(token).build();
         for (UUID id : submitted) {
