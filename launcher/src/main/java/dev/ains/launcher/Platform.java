@@ -254,6 +254,17 @@ public final class Platform implements AutoCloseable {
         return url;
     }
 
+    /** Each running service's process, by service name (the benchmark's CPU split). */
+    public Map<String, ProcessHandle> serviceProcesses() {
+        Map<String, ProcessHandle> out = new LinkedHashMap<>();
+        processes.forEach((name, p) -> {
+            if (p.isAlive()) {
+                out.put(name, p.toHandle());
+            }
+        });
+        return out;
+    }
+
     /** Stops a service process (for failure tests); {@link #restart} brings it back on the same port. */
     public void stop(String service) {
         Process p = processes.get(service);

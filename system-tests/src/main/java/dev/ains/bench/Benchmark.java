@@ -31,7 +31,8 @@ import dev.ains.launcher.Platform;
  *
  * <ol>
  *   <li>task submissions/s with 1 and with 32 concurrent clients;</li>
- *   <li>claim + complete throughput with 8 agents;</li>
+ *   <li>claim + complete throughput with 8 and 32 agents, one task per call;</li>
+ *   <li>the same with up to 32 tasks per claim and their results in one report, 8 agents;</li>
  *   <li>pickup latency (submit → claimed) p50/p95/p99 with idle agents long-polling.</li>
  * </ol>
  */
@@ -76,6 +77,7 @@ public final class Benchmark {
             double batched = b.batchSubmissions(8, 100, 100 * scale);
             double cc = b.claimComplete("bench-work", 8, 4000 * scale);
             double cc32 = b.claimComplete("bench-work-32", 32, 4000 * scale);
+            double bcc = b.batchedClaimComplete("bench-work-batched", 8, 32, 20000 * scale);
             // latencies are measured on a settled platform: the throughput phases leave thousands of
             // events for analytics and the registry, whose delivery would compete for the two cores
             b.awaitQuiet();
@@ -90,6 +92,7 @@ public final class Benchmark {
             System.out.printf("%-48s %10.0f/s%n", "tasks accepted in batches of 100, 8 clients", batched);
             System.out.printf("%-48s %10.0f/s%n", "claim + complete, 8 agents", cc);
             System.out.printf("%-48s %10.0f/s%n", "claim + complete, 32 agents", cc32);
+            System.out.printf("%-48s %10.0f/s%n", "32 claimed per call + bulk results, 8 agents", bcc);
             System.out.printf("%-48s %7d/%d/%d ms%n", "submit → fail → retry → done p50/p95/p99", retry[0],
                     retry[1], retry[2]);
             System.out.printf("%-48s %7d/%d/%d ms%n", "pickup latency p50/p95/p99 (idle agents)", pickup[0],
@@ -135,6 +138,7 @@ public final class Benchmark {
         HttpRequest get = HttpRequest.newBuilder(URI.create(platform.url("task-service") + "/aitp/tasks/" + id))
                 .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token).GET().build();
         AtomicInteger left = new AtomicInteger(total);
+        CpuSplit cpu = CpuSplit.start(platform);
         long t0 = System.nanoTime();
         runConcurrently(clients, () -> {
             while (left.getAndDecrement() > 0) {
@@ -142,7 +146,8 @@ public final class Benchmark {
             }
         });
         double rate = total / ((System.nanoTime() - t0) / 1e9);
-        System.out.printf("  read ceiling: %d clients, %d GETs of one task, %.0f/s%n", clients, total, rate);
+        System.out.printf("  read ceiling: %d clients, %d GETs of one task, %.0f/s%n    cpu: %s%n", clients, total,
+                rate, cpu.end());
         return rate;
     }
 
@@ -151,6 +156,7 @@ public final class Benchmark {
         String body = "{\"task_type\":\"bench\",\"capability_required\":\"bench-nobody\",\"input_data\":{\"n\":1}}";
         AtomicInteger left = new AtomicInteger(total);
         AtomicInteger failed = new AtomicInteger();
+        CpuSplit cpu = CpuSplit.start(platform);
         long t0 = System.nanoTime();
         runConcurrently(clients, () -> {
             while (left.getAndDecrement() > 0) {
@@ -160,7 +166,8 @@ public final class Benchmark {
             }
         });
         double rate = total / ((System.nanoTime() - t0) / 1e9);
-        System.out.printf("  submissions: %d clients, %d tasks, %.0f/s, %d failed%n", clients, total, rate, failed.get());
+        System.out.printf("  submissions: %d clients, %d tasks, %.0f/s, %d failed%n    cpu: %s%n", clients, total, rate,
+                failed.get(), cpu.end());
         return rate;
     }
 
@@ -174,6 +181,7 @@ public final class Benchmark {
         String body = sb.append("]}").toString();
         AtomicInteger left = new AtomicInteger(batches);
         AtomicInteger failed = new AtomicInteger();
+        CpuSplit cpu = CpuSplit.start(platform);
         long t0 = System.nanoTime();
         runConcurrently(clients, () -> {
             while (left.getAndDecrement() > 0) {
@@ -183,21 +191,34 @@ public final class Benchmark {
             }
         });
         double rate = batches * (double) size / ((System.nanoTime() - t0) / 1e9);
-        System.out.printf("  batches: %d clients, %d batches of %d, %.0f tasks/s, %d failed%n", clients, batches, size,
-                rate, failed.get());
+        System.out.printf("  batches: %d clients, %d batches of %d, %.0f tasks/s, %d failed%n    cpu: %s%n", clients,
+                batches, size, rate, failed.get(), cpu.end());
         return rate;
     }
 
-    private double claimComplete(String capability, int agents, int total) throws Exception {
+    /** Fills the agents' queues: {@code total} tasks routed to agents of {@code capability}, in batches of 100. */
+    private List<String[]> routedWork(String capability, int agents, int total) throws Exception {
         List<String[]> creds = register(agents, capability, 1000);
-        String body = "{\"task_type\":\"bench\",\"capability_required\":\"" + capability + "\"}";
-        AtomicInteger left = new AtomicInteger(total);
-        runConcurrently(32, () -> {
+        StringBuilder sb = new StringBuilder("{\"tasks\":[");
+        for (int i = 0; i < 100; i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"task\":{\"task_type\":\"bench\",\"capability_required\":\"")
+                    .append(capability).append("\"}}");
+        }
+        String body = sb.append("]}").toString();
+        AtomicInteger left = new AtomicInteger((total + 99) / 100);
+        runConcurrently(8, () -> {
             while (left.getAndDecrement() > 0) {
-                post("/aitp/tasks", body, token, null);
+                post("/aitp/tasks/batch", body, token, null);
             }
         });
+        return creds;
+    }
+
+    /** One task per call: claim, then complete with its attempt. */
+    private double claimComplete(String capability, int agents, int total) throws Exception {
+        List<String[]> creds = routedWork(capability, agents, total);
         AtomicInteger done = new AtomicInteger();
+        CpuSplit cpu = CpuSplit.start(platform);
         long t0 = System.nanoTime();
         runConcurrently(agents, i -> {
             String[] c = creds.get(i);
@@ -206,15 +227,55 @@ public final class Benchmark {
                 if (r.statusCode() != 200) {
                     continue;
                 }
-                String id = JSON.readTree(r.body()).at("/task/task_id").asText();
-                if (post("/aitp/tasks/" + id + "/complete", "{\"result\":{\"ok\":true}}", null, c[1])
-                        .statusCode() == 200) {
+                JsonNode claimed = JSON.readTree(r.body());
+                String id = claimed.at("/task/task_id").asText();
+                if (post("/aitp/tasks/" + id + "/complete", "{\"result\":{\"ok\":true},\"attempt_no\":"
+                        + claimed.get("attempt_no").asInt() + "}", null, c[1]).statusCode() == 200) {
                     done.incrementAndGet();
                 }
             }
         });
         double rate = total / ((System.nanoTime() - t0) / 1e9);
-        System.out.printf("  claim+complete: %d agents, %d tasks, %.0f/s%n", agents, total, rate);
+        System.out.printf("  claim+complete: %d agents, %d tasks, %.0f/s%n    cpu: %s%n", agents, total, rate, cpu.end());
+        return rate;
+    }
+
+    /** Up to {@code perCall} tasks per claim, their results in one report. */
+    private double batchedClaimComplete(String capability, int agents, int perCall, int total) throws Exception {
+        List<String[]> creds = routedWork(capability, agents, total);
+        AtomicInteger done = new AtomicInteger();
+        CpuSplit cpu = CpuSplit.start(platform);
+        long t0 = System.nanoTime();
+        runConcurrently(agents, i -> {
+            String[] c = creds.get(i);
+            while (done.get() < total) {
+                HttpResponse<String> r = post("/aitp/agents/" + c[0] + "/claims?max_tasks=" + perCall
+                        + "&wait_seconds=1", "", null, c[1]);
+                JsonNode items = JSON.readTree(r.body()).path("items");
+                if (r.statusCode() != 200 || items.isEmpty()) {
+                    continue;
+                }
+                StringBuilder report = new StringBuilder("{\"items\":[");
+                for (int k = 0; k < items.size(); k++) {
+                    report.append(k == 0 ? "" : ",").append("{\"task_id\":\"")
+                            .append(items.get(k).at("/task/task_id").asText()).append("\",\"attempt_no\":")
+                            .append(items.get(k).get("attempt_no").asInt())
+                            .append(",\"outcome\":\"COMPLETED\",\"result\":{\"ok\":true}}");
+                }
+                HttpResponse<String> answer = post("/aitp/agents/" + c[0] + "/results", report.append("]}").toString(),
+                        null, c[1]);
+                if (answer.statusCode() == 200) {
+                    for (JsonNode a : JSON.readTree(answer.body()).get("items")) {
+                        if (a.get("status").asInt() == 200) {
+                            done.incrementAndGet();
+                        }
+                    }
+                }
+            }
+        });
+        double rate = total / ((System.nanoTime() - t0) / 1e9);
+        System.out.printf("  batched claims (%d per call) + results: %d agents, %d tasks, %.0f/s%n    cpu: %s%n", perCall,
+                agents, total, rate, cpu.end());
         return rate;
     }
 
