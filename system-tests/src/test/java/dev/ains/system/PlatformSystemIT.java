@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -186,6 +187,33 @@ class PlatformSystemIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(receiver.received()).anySatisfy(r ->
                 assertThat(r.body()).contains("\"agent.offline\"").contains(fragileId.toString())));
         receiver.close();
+    }
+
+    @Test
+    void anAgentThatKeepsClaimingStaysOnlineWithoutHeartbeats() throws Exception {
+        AgentRegistered busy = register("busy", List.of("cap-busy"), 1, 1);
+        AgentRegistered silent = register("silent", List.of("cap-busy"), 1, 1);
+        Ains asBusy = sdk().apiKey(busy.getApiKey()).build();
+        UUID busyId = busy.getAgent().getAgentId();
+        UUID silentId = silent.getAgent().getAgentId();
+
+        // neither heartbeats; one long-polls for work the whole time, until the other has been declared gone
+        AtomicBoolean claiming = new AtomicBoolean(true);
+        Thread poller = Thread.ofVirtual().start(() -> {
+            while (claiming.get()) {
+                try {
+                    asBusy.agentWork().claimTasks(busyId, 1, 1);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(client.agents().getAgent(silentId).getStatus()).isEqualTo(AgentStatus.OFFLINE));
+        Thread.sleep(1500); // past the busy agent's own three missed intervals, with the monitor running
+        assertThat(client.agents().getAgent(busyId).getStatus()).as("seen working: alive").isEqualTo(AgentStatus.ONLINE);
+        claiming.set(false);
+        poller.join(Duration.ofSeconds(5));
     }
 
     @Test

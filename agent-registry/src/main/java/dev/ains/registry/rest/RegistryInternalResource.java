@@ -1,6 +1,8 @@
 package dev.ains.registry.rest;
 
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import dev.ains.kit.error.ApiProblem;
 import dev.ains.kit.security.Allow;
@@ -20,6 +22,7 @@ import dev.ains.registry.api.model.IntakeAck;
 import dev.ains.registry.api.model.OutcomeBatch;
 import dev.ains.registry.service.AgentService;
 import dev.ains.registry.service.TrustService;
+import dev.ains.registry.store.RegistryStore;
 import dev.ains.registry.trust.TrustModel;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -51,11 +54,22 @@ public class RegistryInternalResource implements RegistryInternalApi {
         if (body == null) {
             throw ApiProblem.invalid("body", "is required");
         }
-        var entries = agents.statuses(body.getAgentIds()).entrySet().stream()
+        return Response.ok(statusList(agents.statuses(body.getAgentIds()))).build();
+    }
+
+    @Override
+    public Response agentActivity(AgentStatusQuery body) {
+        if (body == null) {
+            throw ApiProblem.invalid("body", "is required");
+        }
+        return Response.ok(statusList(agents.activity(body.getAgentIds()))).build();
+    }
+
+    private static AgentStatusList statusList(Map<UUID, RegistryStore.AgentState> states) {
+        return new AgentStatusList().agents(states.entrySet().stream()
                 .map(e -> new AgentStatusEntry().agentId(e.getKey()).status(AgentStatus.fromValue(e.getValue().status()))
                         .trustScore(ApiMapper.round(e.getValue().trustScore())))
-                .toList();
-        return Response.ok(new AgentStatusList().agents(entries)).build();
+                .toList());
     }
 
     @Override

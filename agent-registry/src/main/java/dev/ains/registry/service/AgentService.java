@@ -2,6 +2,7 @@ package dev.ains.registry.service;
 
 import java.net.URI;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -157,6 +158,26 @@ public class AgentService {
     public Map<UUID, dev.ains.registry.store.RegistryStore.AgentState> statuses(List<UUID> ids) {
         Check.of().that(ids != null && ids.size() <= 1000, "agent_ids", "at most 1000 ids").orThrow();
         return store.statuses(ids);
+    }
+
+    /**
+     * Agents task-service saw working: each counts as a heartbeat, and an OFFLINE one is back ONLINE.
+     * Answers the statuses of those refreshed (deactivated and unknown ids are left out).
+     */
+    public Map<UUID, RegistryStore.AgentState> activity(List<UUID> ids) {
+        Check.of().required("agent_ids", ids)
+                .that(ids == null || ids.size() <= 1000, "agent_ids", "at most 1000 ids").orThrow();
+        Map<UUID, RegistryStore.Refreshed> refreshed = database.inTransaction(tx -> store.activity(tx, ids));
+        Map<UUID, RegistryStore.AgentState> out = new LinkedHashMap<>();
+        refreshed.forEach((id, r) -> {
+            metrics.heartbeat();
+            if ("OFFLINE".equals(r.oldStatus())) {
+                metrics.statusChanged("ONLINE");
+                LOG.info(() -> "agent " + id + " is back ONLINE (seen working)");
+            }
+            out.put(id, r.now());
+        });
+        return out;
     }
 
     public Optional<Map.Entry<UUID, String>> byApiKey(String apiKey) {

@@ -133,6 +133,18 @@ public class RegistryStore {
         return m;
     }
 
+    /** The agents refreshed by {@code activity}: their status before and now. */
+    public record Refreshed(String oldStatus, AgentState now) {
+    }
+
+    public Map<UUID, Refreshed> activity(DbExecute tx, List<UUID> ids) {
+        Map<UUID, Refreshed> m = new LinkedHashMap<>();
+        tx.namedQuery("activity", String.join(",", ids.stream().map(UUID::toString).toList()))
+                .forEach(r -> m.put(Rows.uuid(r, "agent_id"), new Refreshed(Rows.string(r, "old_status"),
+                        new AgentState(Rows.string(r, "status"), r.column("trust_score").getDouble()))));
+        return m;
+    }
+
     public Optional<Map.Entry<UUID, String>> agentByKeyHash(String hash) {
         return db().namedGet("select-agent-by-key", hash)
                 .map(r -> Map.entry(Rows.uuid(r, "agent_id"), Rows.string(r, "status")));

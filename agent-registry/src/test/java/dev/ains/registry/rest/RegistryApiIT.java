@@ -137,6 +137,32 @@ class RegistryApiIT {
     }
 
     @Test
+    void activityReportedByTaskServiceCountsAsAHeartbeat() {
+        JsonNode a = json(api.post("/ains/agents", token, "{\"name\":\"busy\",\"heartbeat_interval_seconds\":1,"
+                + "\"capabilities\":[{\"name\":\"busy\"}]}"), 201);
+        String id = a.at("/agent/agent_id").asText();
+        String gone = json(api.post("/ains/agents", token, agentJson("gone", "busy")), 201).at("/agent/agent_id").asText();
+        json(api.delete("/ains/agents/" + gone, token), 200);
+        Auth service = Auth.bearer(jwt.issue("task-service", List.of(Roles.SERVICE), 60));
+        String body = "{\"agent_ids\":[\"" + id + "\",\"" + gone + "\",\"" + UUID.randomUUID() + "\"]}";
+
+        assertThat(api.post("/ains/internal/agents/activity", token, body).getStatus()).isEqualTo(403);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(json(api.get("/ains/agents/" + id, token), 200).get("status").asText()).isEqualTo("OFFLINE"));
+        String before = json(api.get("/ains/agents/" + id, token), 200).get("last_heartbeat_at").asText();
+
+        JsonNode seen = json(api.post("/ains/internal/agents/activity", service, body), 200);
+        assertThat(seen.get("agents")).as("deactivated and unknown agents are left out").hasSize(1);
+        assertThat(seen.at("/agents/0/status").asText()).isEqualTo("ONLINE");
+        JsonNode now = json(api.get("/ains/agents/" + id, token), 200);
+        assertThat(now.get("status").asText()).as("seen working: back online").isEqualTo("ONLINE");
+        assertThat(OffsetDateTime.parse(now.get("last_heartbeat_at").asText())).isAfter(OffsetDateTime.parse(before));
+        assertThat(json(api.get("/ains/agents/" + gone, token), 200).get("status").asText()).isEqualTo("DEACTIVATED");
+        assertThat(fields(json(api.post("/ains/internal/agents/activity", service, "{}"), 422)))
+                .containsExactly("agent_ids");
+    }
+
+    @Test
     void outcomesMoveTrustOnceAndOnlyServicesMayReportThem() {
         String cap = "trust-" + UUID.randomUUID();
         String id = json(api.post("/ains/agents", token, agentJson("t", cap)), 201).at("/agent/agent_id").asText();

@@ -51,6 +51,11 @@ public class RegistryGateway {
         return out;
     }
 
+    /** Agents seen working, each counted by the registry as a heartbeat. */
+    public void activity(List<UUID> agents) {
+        RemoteCallException.call(SERVICE, () -> registry.agentActivity(new AgentStatusQuery().agentIds(agents)));
+    }
+
     /** The agent the key belongs to; empty for an unknown key (a 404 is an answer, not a failure). */
     public Optional<Map.Entry<UUID, String>> agentForKey(String apiKey) {
         try {

@@ -49,6 +49,8 @@ public class AgentWorkService {
     Dispatcher dispatcher;
     @Inject
     OutboxRelay relay;
+    @Inject
+    AgentActivity activity;
 
     /** What a claim answers: the tasks claimed (none when nothing came) and the agent's tasks cancelled since. */
     public record Claim(List<TaskRecord> tasks, List<UUID> cancelled) {
@@ -61,6 +63,7 @@ public class AgentWorkService {
      */
     public Claim claim(Caller caller, UUID agentId, Integer waitSeconds, Integer maxTasks) {
         caller.requireAgent(agentId.toString());
+        activity.saw(caller);
         Check.of().range("wait_seconds", waitSeconds, 0, 30).range("max_tasks", maxTasks, 1, MAX_BATCH).orThrow();
         int max = maxTasks == null ? 1 : maxTasks;
         long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds == null ? 0 : waitSeconds).toNanos();
@@ -105,6 +108,7 @@ public class AgentWorkService {
     }
 
     public TaskRecord start(Caller caller, UUID taskId) {
+        activity.saw(caller);
         return database.inTransaction(tx -> {
             TaskRecord t = held(tx, caller, taskId);
             if (t.status() == TaskState.RUNNING) {
@@ -144,6 +148,7 @@ public class AgentWorkService {
     }
 
     private TaskRecord reportOne(Caller caller, Report r) {
+        activity.saw(caller);
         check(r).orThrow();
         TaskRecord after = database.inTransaction(tx -> {
             apply(tx, caller, r);
@@ -162,6 +167,7 @@ public class AgentWorkService {
      */
     public List<Reported> report(Caller caller, UUID agentId, List<Report> items) {
         caller.requireAgent(agentId.toString());
+        activity.saw(caller);
         Check batch = Check.of().required("items", items)
                 .that(items == null || items.size() <= MAX_BATCH, "items", "must hold at most " + MAX_BATCH);
         if (items != null) {

@@ -135,6 +135,17 @@ public class EventHub {
         return s;
     }
 
+    /** The agents following their own event stream on this replica right now. */
+    public Set<UUID> streamingAgents() {
+        Set<UUID> out = new java.util.HashSet<>();
+        for (Subscription s : subscriptions) {
+            if (s.filter.clientId() == null && s.filter.agentId() != null) {
+                out.add(s.filter.agentId());
+            }
+        }
+        return out;
+    }
+
     public void close(Subscription s) {
         subscriptions.remove(s);
     }

@@ -76,6 +76,11 @@ public class TaskMetrics {
         registry.counter("ains_routing_decisions_total", new Tag("result", result)).inc();
     }
 
+    /** Agents reported to the registry as seen working (liveness from activity). */
+    public void activityReported(int agents) {
+        registry.counter("ains_agent_activity_reported_total").inc(agents);
+    }
+
     public void pickup(Duration d) {
         registry.timer(PICKUP).update(d.isNegative() ? Duration.ZERO : d);
     }

@@ -12,6 +12,7 @@ public class TaskSettings {
     private final long dispatchIntervalMs;
     private final long leaseCheckMs;
     private final long livenessCheckMs;
+    private final long activityReportMs;
     private final int claimTimeoutSeconds;
     private final int maxInputBytes;
     private final Backoff backoff;
@@ -33,6 +34,7 @@ public class TaskSettings {
         dispatchIntervalMs = c.getOptionalValue("ains.tasks.dispatch-interval-ms", Long.class).orElse(200L);
         leaseCheckMs = c.getOptionalValue("ains.tasks.lease-check-ms", Long.class).orElse(500L);
         livenessCheckMs = c.getOptionalValue("ains.tasks.liveness-check-ms", Long.class).orElse(1000L);
+        activityReportMs = c.getOptionalValue("ains.tasks.activity-report-ms", Long.class).orElse(1000L);
         claimTimeoutSeconds = c.getOptionalValue("ains.tasks.claim-timeout-seconds", Integer.class).orElse(30);
         maxInputBytes = c.getOptionalValue("ains.tasks.max-input-bytes", Integer.class).orElse(262_144);
         backoff = new Backoff(
@@ -52,6 +54,11 @@ public class TaskSettings {
 
     public long leaseCheckMs() {
         return leaseCheckMs;
+    }
+
+    /** How often the agents seen working are reported to the registry (as their heartbeats). */
+    public long activityReportMs() {
+        return activityReportMs;
     }
 
     public long livenessCheckMs() {

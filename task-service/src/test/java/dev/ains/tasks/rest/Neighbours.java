@@ -60,6 +60,7 @@ final class Neighbours {
         neighbours.stubFor(post(urlEqualTo("/ains/internal/api-keys/verify")).atPriority(1)
                 .withRequestBody(matchingJsonPath("$.api_key", equalTo("ak_two")))
                 .willReturn(okJson("{\"agent_id\":\"" + agent2 + "\",\"status\":\"ONLINE\"}")));
+        neighbours.stubFor(post(urlEqualTo("/ains/internal/agents/activity")).willReturn(okJson("{\"agents\":[]}")));
         neighbours.stubFor(post(urlEqualTo("/ains/internal/agents/status")).willReturn(okJson(
                 "{\"agents\":[{\"agent_id\":\"" + agent1 + "\",\"status\":\"ONLINE\"},{\"agent_id\":\"" + agent2
                         + "\",\"status\":\"ONLINE\"}]}")));

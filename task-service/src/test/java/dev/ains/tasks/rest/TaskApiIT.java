@@ -352,6 +352,15 @@ class TaskApiIT {
     }
 
     @Test
+    void anAgentThatClaimsOrReportsIsReportedToTheRegistryAsAlive() {
+        json(api.post("/aitp/agents/" + A2 + "/claims", AGENT2, ""), 200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                NEIGHBOURS.verify(postRequestedFor(urlEqualTo("/ains/internal/agents/activity"))
+                        .withRequestBody(matchingJsonPath("$.agent_ids[?(@ == '" + A2 + "')]"))));
+        assertThat(api.text("/metrics")).contains("ains_agent_activity_reported_total");
+    }
+
+    @Test
     void aClaimWithNothingToDoAnswers204AfterItsWait() {
         long t0 = System.nanoTime();
         var r = api.post("/aitp/agents/" + A2 + "/claim?wait_seconds=1", AGENT2, "");
