@@ -14,6 +14,7 @@ import dev.ains.client.registry.api.TrustApi;
 import dev.ains.client.tasks.ApiException;
 import dev.ains.client.tasks.api.AgentWorkApi;
 import dev.ains.client.tasks.api.TasksApi;
+import dev.ains.client.tasks.model.ClaimedTask;
 import dev.ains.client.tasks.model.Task;
 import dev.ains.client.tasks.model.TaskStatus;
 
@@ -139,8 +140,26 @@ public final class Ains {
     /** An agent's live assignments and cancellations (Server-Sent Events); needs the agent's API key. */
     public EventStream streamAgentEvents(UUID agentId, String lastEventId, Consumer<EventStream.Event> handler,
                                          Consumer<Throwable> onError) {
-        return new EventStream(streamClient(), java.net.URI.create(b.tasksUrl + "/aitp/agents/" + agentId + "/events"),
-                this::authenticate, lastEventId, handler, onError);
+        return streamAgentEvents(agentId, false, lastEventId, handler, onError);
+    }
+
+    /**
+     * With {@code push}, the stream claims for the agent: its tasks arrive as {@code task.claimed} events
+     * (read them with {@link #claimedTask}), already started, and no claim call is needed.
+     */
+    public EventStream streamAgentEvents(UUID agentId, boolean push, String lastEventId,
+                                         Consumer<EventStream.Event> handler, Consumer<Throwable> onError) {
+        return new EventStream(streamClient(), java.net.URI.create(b.tasksUrl + "/aitp/agents/" + agentId + "/events"
+                + (push ? "?push=true" : "")), this::authenticate, lastEventId, handler, onError);
+    }
+
+    /** The task a {@code task.claimed} event of a pushing agent stream carries. */
+    public static ClaimedTask claimedTask(EventStream.Event e) {
+        try {
+            return dev.ains.client.tasks.JSON.getDefault().getMapper().readValue(e.data(), ClaimedTask.class);
+        } catch (java.io.IOException x) {
+            throw new IllegalArgumentException("not a task.claimed event: " + e.type(), x);
+        }
     }
 
     private static java.net.http.HttpClient streamClient() {

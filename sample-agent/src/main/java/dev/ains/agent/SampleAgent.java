@@ -3,7 +3,9 @@ package dev.ains.agent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,22 +31,25 @@ import dev.ains.client.tasks.model.Task;
  * heartbeats every AINS_HEARTBEAT_SECONDS, and runs AINS_MAX_CONCURRENCY workers on the mocked
  * {@link Handlers}. One claim takes tasks for every idle worker at once ({@code claims?max_tasks=n}), and
  * the outcomes go back in batches ({@link ResultReporter}). AINS_FAILURE_RATE makes that share of tasks
- * fail on purpose. It claims as soon as the agent's event stream announces an assignment; while the
- * stream is down (or AINS_EVENT_STREAM=false) it long-polls the claim endpoint instead. Every second it also
+ * fail on purpose. With its event stream in push mode the platform claims for it and sends the tasks
+ * themselves; while the stream is down (or AINS_EVENT_STREAM=false) it long-polls the claim endpoint
+ * instead (and, with the stream up, claims every few seconds as a safety net). Every second it also
  * answers the open auctions it is invited to ({@link Bidder}, AINS_BID_STRATEGY).
  */
 public final class SampleAgent {
     private static final Logger LOG = Logger.getLogger(SampleAgent.class.getName());
+    /** Short enough that a stream coming back finds idle workers for what it pushes soon. */
+    private static final int LONG_POLL_SECONDS = 5;
 
     private final AgentSettings settings;
     private final UUID agentId;
     private final Ains asAgent;
     private volatile boolean running = true;
-    /** One permit per assignment the event stream announced and no worker has claimed yet. */
-    private final Semaphore assigned = new Semaphore(0);
     /** One permit per worker with nothing to do: a claim asks for as many tasks as there are permits. */
     private final Semaphore idle;
     private final ExecutorService workers;
+    /** The attempts being worked on ("task/attempt"), so that a task sent twice is run once. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final ResultReporter reporter;
     private EventStream stream;
     private Bidder bidder;
@@ -103,7 +108,8 @@ public final class SampleAgent {
     void run() throws InterruptedException {
         bidder = new Bidder(asAgent, settings);
         if (settings.eventStream()) {
-            stream = asAgent.streamAgentEvents(agentId, null, this::onEvent,
+            // push: the stream claims for the agent and sends the tasks themselves (task.claimed)
+            stream = asAgent.streamAgentEvents(agentId, true, null, this::onEvent,
                     e -> LOG.fine(() -> "event stream down, long-polling until it is back: " + e.getMessage()));
         }
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
@@ -126,8 +132,15 @@ public final class SampleAgent {
     }
 
     private void onEvent(EventStream.Event e) {
-        if ("task.assigned".equals(e.type())) {
-            assigned.release();
+        if ("task.claimed".equals(e.type())) {
+            ClaimedTask c = Ains.claimedTask(e);
+            // a reconnected stream sends again what the agent is running: each attempt is run once
+            if (!inFlight.add(c.getTask().getTaskId() + "/" + c.getAttemptNo())) {
+                return;
+            }
+            // never more than its capacity is pushed; a worker frees its permit once its result is reported
+            idle.acquireUninterruptibly();
+            workers.execute(() -> handle(c));
         } else if ("task.cancelled".equals(e.type())) {
             LOG.info(() -> "cancelled by its client: " + e.data());
         } else if ("auction.invited".equals(e.type())) {
@@ -144,19 +157,12 @@ public final class SampleAgent {
     }
 
     /**
-     * The tasks for as many workers as are free, in one claim: right after an announced assignment, or by
-     * long-polling. A claim starts each task's attempt, so there is no separate start call.
+     * The tasks for as many workers as are free, in one claim. With the stream up the platform pushes
+     * the tasks, and this claim is only a safety net every few seconds; without it, a long poll. A claim
+     * starts each task's attempt, so there is no separate start call.
      */
-    private List<ClaimedTask> next(int free) throws Exception {
-        ClaimBatch batch;
-        if (stream != null && stream.connected()) {
-            // without an announcement, claim anyway every few seconds: a safety net, not the usual path
-            assigned.tryAcquire(5, TimeUnit.SECONDS);
-            assigned.drainPermits(); // one claim takes every announced task a free worker can run
-            batch = asAgent.agentWork().claimTasks(agentId, free, 0);
-        } else {
-            batch = asAgent.agentWork().claimTasks(agentId, free, 20);
-        }
+    private List<ClaimedTask> next(int free, boolean streaming) throws Exception {
+        ClaimBatch batch = asAgent.agentWork().claimTasks(agentId, free, streaming ? 0 : LONG_POLL_SECONDS);
         if (batch.getCancelledTaskIds() != null && !batch.getCancelledTaskIds().isEmpty()) {
             LOG.info(() -> "cancelled by their clients: " + batch.getCancelledTaskIds());
         }
@@ -176,12 +182,18 @@ public final class SampleAgent {
         while (running) {
             int n = 0;
             try {
+                boolean streaming = stream != null && stream.connected();
+                if (streaming) {
+                    // wait without holding the idle workers: the pushed tasks need them
+                    Thread.sleep(Duration.ofSeconds(5));
+                }
                 idle.acquire();
                 n = 1 + idle.drainPermits();
-                List<ClaimedTask> claimed = next(n);
+                List<ClaimedTask> claimed = next(n, streaming);
                 idle.release(n - claimed.size());
                 n = 0;
                 for (ClaimedTask c : claimed) {
+                    inFlight.add(c.getTask().getTaskId() + "/" + c.getAttemptNo());
                     workers.execute(() -> handle(c));
                 }
             } catch (InterruptedException e) {
@@ -221,6 +233,7 @@ public final class SampleAgent {
             LOG.log(Level.WARNING, "task " + id + " handler crashed", e);
         }
         reporter.add(r);
+        inFlight.remove(id + "/" + claimed.getAttemptNo());
     }
 
     private static void sleep(Duration d) {

@@ -53,7 +53,8 @@ public class AgentWorkResource implements AgentWorkApi {
                 .cancelledTaskIds(claim.cancelled())).build();
     }
 
-    private static ClaimedTask claimed(TaskRecord t) {
+    /** A claimed task as the claim calls and the pushing stream send it. */
+    static ClaimedTask claimed(TaskRecord t) {
         return new ClaimedTask().task(ApiMapper.task(t)).attemptNo(t.attemptCount()).leaseExpiresAt(t.leaseExpiresAt())
                 .cancelledTaskIds(null);
     }

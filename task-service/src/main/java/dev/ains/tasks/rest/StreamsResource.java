@@ -1,16 +1,20 @@
 package dev.ains.tasks.rest;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 import dev.ains.kit.error.ApiProblem;
+import dev.ains.kit.json.Json;
 import dev.ains.kit.security.Allow;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.security.Roles;
+import dev.ains.tasks.service.AgentWorkService;
 import dev.ains.tasks.service.BatchService;
 import dev.ains.tasks.service.EventHub;
 import dev.ains.tasks.service.TaskService;
@@ -18,6 +22,7 @@ import dev.ains.tasks.service.WebhookMetrics;
 import dev.ains.tasks.service.WebhookService;
 import dev.ains.tasks.service.WebhookSettings;
 import dev.ains.tasks.store.EventStore.Entry;
+import dev.ains.tasks.store.TaskRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -43,6 +48,8 @@ import jakarta.ws.rs.sse.SseEventSink;
 @Path("")
 public class StreamsResource {
     static final Set<String> AGENT_TYPES = Set.of("task.assigned", "task.cancelled", "auction.invited");
+    /** A pushing stream sends the tasks themselves (task.claimed) in place of their assignment. */
+    static final Set<String> PUSHED_AGENT_TYPES = Set.of("task.cancelled", "auction.invited");
 
     @Inject
     EventHub hub;
@@ -54,6 +61,8 @@ public class StreamsResource {
     WebhookSettings settings;
     @Inject
     WebhookMetrics metrics;
+    @Inject
+    AgentWorkService work;
 
     @GET
     @Path("/aitp/events")
@@ -79,22 +88,60 @@ public class StreamsResource {
             });
         }
         stream(new EventHub.Filter(caller.isAdmin() ? null : caller.id(), null, task, batch, wanted),
-                lastEventId, sink, sse);
+                lastEventId, sink, sse, null);
     }
 
     @GET
     @Path("/aitp/agents/{agent_id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Allow({Roles.AGENT})
-    public void streamAgentEvents(@PathParam("agent_id") String agentId,
+    public void streamAgentEvents(@PathParam("agent_id") String agentId, @QueryParam("push") Boolean push,
                                   @HeaderParam("Last-Event-ID") String lastEventId,
                                   @Context SecurityContext security, @Context SseEventSink sink, @Context Sse sse) {
         UUID agent = uuid("agent_id", agentId);
-        Caller.of(security).requireAgent(agent.toString());
-        stream(new EventHub.Filter(null, agent, null, null, AGENT_TYPES), lastEventId, sink, sse);
+        Caller caller = Caller.of(security);
+        caller.requireAgent(agent.toString());
+        if (Boolean.TRUE.equals(push)) {
+            // the stream claims for the agent: its tasks arrive as task.claimed, not as task.assigned. First
+            // what it is already running: a task pushed into a connection that had just died looked sent.
+            List<TaskRecord> resend = new ArrayList<>(work.running(caller, agent));
+            stream(new EventHub.Filter(null, agent, null, null, PUSHED_AGENT_TYPES), lastEventId, sink, sse,
+                    () -> {
+                        int again = resend.size();
+                        for (TaskRecord t : resend) {
+                            send(sink, claimedEvent(sse, t));
+                        }
+                        resend.clear();
+                        return again + push(caller, agent, sink, sse);
+                    });
+        } else {
+            stream(new EventHub.Filter(null, agent, null, null, AGENT_TYPES), lastEventId, sink, sse, null);
+        }
     }
 
-    private void stream(EventHub.Filter filter, String lastEventId, SseEventSink sink, Sse sse) {
+    /** What a pushing stream does between journal entries: claims for the agent and sends what it took. */
+    private interface Pusher {
+        int push() throws InterruptedException;
+    }
+
+    /**
+     * Claims the agent's routed tasks (waiting up to a second for the first) and sends each as task.claimed.
+     * Tasks that could not be sent are handed back for the next claim, on the same attempt.
+     */
+    private int push(Caller caller, UUID agent, SseEventSink sink, Sse sse) {
+        List<TaskRecord> claimed = work.claim(caller, agent, 1, AgentWorkService.MAX_BATCH).tasks();
+        for (int i = 0; i < claimed.size(); i++) {
+            try {
+                send(sink, claimedEvent(sse, claimed.get(i)));
+            } catch (RuntimeException e) {
+                work.handBack(agent, claimed.subList(i, claimed.size()).stream().map(TaskRecord::taskId).toList());
+                throw e;
+            }
+        }
+        return claimed.size();
+    }
+
+    private void stream(EventHub.Filter filter, String lastEventId, SseEventSink sink, Sse sse, Pusher pusher) {
         Long last = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
             try {
@@ -111,11 +158,21 @@ public class StreamsResource {
             for (Entry e : sub.replay()) {
                 send(sink, event(sse, e));
             }
+            long quietSince = System.nanoTime();
             while (hub.running() && !sink.isClosed() && !sub.overflowed()) {
-                Entry e = sub.next(heartbeat);
-                send(sink, e == null ? sse.newEventBuilder().comment("heartbeat").build() : event(sse, e));
-                if (e != null) {
+                int sent = pusher == null ? 0 : pusher.push();
+                // a pushing stream waits in its claim, so it only picks up the entries that came meanwhile
+                for (Entry e = sub.next(pusher == null ? heartbeat : Duration.ZERO); e != null;
+                     e = sub.next(Duration.ZERO)) {
+                    send(sink, event(sse, e));
                     metrics.streamed(1);
+                    sent++;
+                }
+                if (sent > 0) {
+                    quietSince = System.nanoTime();
+                } else if (pusher == null || System.nanoTime() - quietSince >= heartbeat.toNanos()) {
+                    send(sink, sse.newEventBuilder().comment("heartbeat").build());
+                    quietSince = System.nanoTime();
                 }
             }
         } catch (CompletionException | IllegalStateException e) {
@@ -126,6 +183,12 @@ public class StreamsResource {
             hub.close(sub);
             metrics.streamClosed();
         }
+    }
+
+    /** A task claimed for the agent: no id, so that a resumed stream does not replay it (it is re-sent instead). */
+    private static jakarta.ws.rs.sse.OutboundSseEvent claimedEvent(Sse sse, TaskRecord t) {
+        return sse.newEventBuilder().name("task.claimed").mediaType(MediaType.APPLICATION_JSON_TYPE)
+                .data(String.class, Json.write(AgentWorkResource.claimed(t))).build();
     }
 
     private static jakarta.ws.rs.sse.OutboundSseEvent event(Sse sse, Entry e) {

@@ -107,6 +107,26 @@ public class AgentWorkService {
         return new Claim(List.of(), database.inTransaction(tx -> store.takeCancelled(tx, agentId)));
     }
 
+    /** The tasks the agent is running (claimed, not yet reported), for a pushing stream that (re)connects. */
+    public List<TaskRecord> running(Caller caller, UUID agentId) {
+        caller.requireAgent(agentId.toString());
+        return store.runningFor(agentId);
+    }
+
+    /**
+     * Tasks claimed for an agent whose stream could not deliver them: back to ASSIGNED for its next claim,
+     * on the same attempt. Their task.started stands; the next claim publishes another.
+     */
+    public void handBack(UUID agentId, List<UUID> taskIds) {
+        if (taskIds.isEmpty()) {
+            return;
+        }
+        database.inTransactionRun(tx -> store.handBack(tx, agentId, taskIds, settings.claimTimeoutSeconds()));
+        signals.signal(agentId);
+        LOG.info(() -> "stream to agent " + agentId + " dropped: " + taskIds.size() + " pushed tasks handed back "
+                + taskIds);
+    }
+
     public TaskRecord start(Caller caller, UUID taskId) {
         activity.saw(caller);
         return database.inTransaction(tx -> {

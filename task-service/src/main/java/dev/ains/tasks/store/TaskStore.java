@@ -160,6 +160,17 @@ public class TaskStore {
         return tx.namedQuery("claim-tasks", agentId, max).map(TaskStore::task).toList();
     }
 
+    /** The tasks the agent holds and has started, oldest claim first. */
+    public List<TaskRecord> runningFor(UUID agentId) {
+        return db().namedQuery("running-for-agent", agentId).map(TaskStore::task).toList();
+    }
+
+    /** Claimed tasks the agent never received go back to ASSIGNED, on the same attempt, with a claim lease. */
+    public void handBack(DbExecute tx, UUID agentId, List<UUID> taskIds, int claimTimeoutSeconds) {
+        tx.namedUpdate("hand-back", (double) claimTimeoutSeconds,
+                String.join(",", taskIds.stream().map(UUID::toString).toList()), agentId);
+    }
+
     /** Who ran an attempt and how it ended (PENDING while it runs), if the task had that attempt. */
     public record AttemptOutcome(UUID agentId, String outcome) {
     }

@@ -29,6 +29,10 @@ import com.standardwebhooks.Webhook;
 import dev.ains.client.Ains;
 import dev.ains.client.EventStream;
 import dev.ains.client.WebhookVerifier;
+import dev.ains.client.tasks.model.AttemptResult;
+import dev.ains.client.tasks.model.ClaimedTask;
+import dev.ains.client.tasks.model.ResultBatch;
+import dev.ains.client.tasks.model.TaskStatus;
 import dev.ains.kit.json.Json;
 import dev.ains.kit.security.JwtService;
 import dev.ains.kit.security.Roles;
@@ -408,6 +412,50 @@ class WebhookApiIT {
         assertThat(invited.type()).isEqualTo("auction.invited");
         assertThat(Json.tree(invited.data()).at("/data/auction_id").asText()).isEqualTo(auction.toString());
         assertThat(Json.tree(invited.data()).at("/data/budget").asLong()).isEqualTo(500);
+    }
+
+    @Test
+    void aPushingAgentStreamDeliversTheTaskItselfWithNoClaim() throws Exception {
+        Ains agent = Ains.builder().tasksUrl(target.getUri().toString().replaceAll("/$", "")).apiKey("ak_one").build();
+        BlockingQueue<EventStream.Event> events = new LinkedBlockingQueue<>();
+        EventStream stream = agent.streamAgentEvents(a1, true, null, events::add, null);
+        streams.add(stream);
+        await().atMost(Duration.ofSeconds(5)).until(stream::connected);
+
+        String id = submit("{}");
+        EventStream.Event pushed = next(events);
+        assertThat(pushed.type()).isEqualTo("task.claimed");
+        ClaimedTask claimed = Ains.claimedTask(pushed);
+        assertThat(claimed.getTask().getTaskId()).hasToString(id);
+        assertThat(claimed.getTask().getStatus()).as("pushed is claimed and started").isEqualTo(TaskStatus.RUNNING);
+        assertThat(claimed.getTask().getInputData()).containsEntry("n", 1);
+        assertThat(claimed.getAttemptNo()).isEqualTo(1);
+        assertThat(json(api.post("/aitp/agents/" + a1 + "/claims", AGENT1, ""), 200).get("items"))
+                .as("nothing left to claim: never twice").isEmpty();
+
+        var answer = agent.agentWork().reportResults(a1, new ResultBatch().items(List.of(new AttemptResult()
+                .taskId(UUID.fromString(id)).attemptNo(1).outcome(AttemptResult.OutcomeEnum.COMPLETED))));
+        assertThat(answer.getItems().get(0).getTaskStatus()).isEqualTo(TaskStatus.COMPLETED);
+
+        // cancellations still come down the pushing stream; assignments do not (they come as task.claimed)
+        String other = submit("{}");
+        assertThat(next(events).type()).isEqualTo("task.claimed");
+        json(api.delete("/aitp/tasks/" + other, client), 200);
+        EventStream.Event cancelled = next(events);
+        assertThat(cancelled.type()).isEqualTo("task.cancelled");
+        assertThat(Json.tree(cancelled.data()).at("/data/task_id").asText()).isEqualTo(other);
+
+        // a task routed while the stream was going away is neither lost nor doubled: whether the server
+        // pushed it into the dying connection or handed it back, the next stream delivers it, on attempt 1
+        stream.close();
+        String later = submit("{}");
+        BlockingQueue<EventStream.Event> again = new LinkedBlockingQueue<>();
+        streams.add(agent.streamAgentEvents(a1, true, null, again::add, null));
+        EventStream.Event redelivered = next(again);
+        assertThat(redelivered.type()).isEqualTo("task.claimed");
+        assertThat(Ains.claimedTask(redelivered).getTask().getTaskId()).hasToString(later);
+        assertThat(Ains.claimedTask(redelivered).getAttemptNo()).isEqualTo(1);
+        assertThat(json(api.get("/aitp/tasks/" + later + "/attempts", client), 200).get("items")).hasSize(1);
     }
 
     @Test
