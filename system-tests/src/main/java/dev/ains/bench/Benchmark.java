@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -33,7 +34,8 @@ import dev.ains.launcher.Platform;
  *   <li>task submissions/s with 1 and with 32 concurrent clients;</li>
  *   <li>claim + complete throughput with 8 and 32 agents, one task per call;</li>
  *   <li>the same with up to 32 tasks per claim and their results in one report, 8 agents;</li>
- *   <li>pickup latency (submit → claimed) p50/p95/p99 with idle agents long-polling.</li>
+ *   <li>pickup latency (submit → claimed) p50/p95/p99 with idle agents long-polling, at 50 and 200 tasks/s
+ *   offered, and with agents following their event stream in push mode at 200/s.</li>
  * </ol>
  */
 public final class Benchmark {
@@ -83,7 +85,11 @@ public final class Benchmark {
             b.awaitQuiet();
             long[] retry = b.retryLatency(8, 200 * scale);
             b.awaitQuiet();
-            long[] pickup = b.pickupLatency(8, 300 * scale);
+            long[] pickup = b.pickupLatency(8, 300 * scale, 50);
+            b.awaitQuiet();
+            long[] pickup200 = b.pickupLatency(8, 1000 * scale, 200);
+            b.awaitQuiet();
+            long[] pushed200 = b.streamingPickupLatency(8, 1000 * scale, 200);
             long[] hooks = b.webhookLatency(300 * scale);
             System.out.printf("%n%-48s %12s%n", "AINS benchmark (2 cores, everything over HTTP)", "result");
             System.out.printf("%-48s %10.0f/s%n", "ceiling: authenticated task reads, 32 clients", ceiling);
@@ -95,8 +101,12 @@ public final class Benchmark {
             System.out.printf("%-48s %10.0f/s%n", "32 claimed per call + bulk results, 8 agents", bcc);
             System.out.printf("%-48s %7d/%d/%d ms%n", "submit → fail → retry → done p50/p95/p99", retry[0],
                     retry[1], retry[2]);
-            System.out.printf("%-48s %7d/%d/%d ms%n", "pickup latency p50/p95/p99 (idle agents)", pickup[0],
+            System.out.printf("%-48s %7d/%d/%d ms%n", "pickup p50/p95/p99, 50/s, long-polling agents", pickup[0],
                     pickup[1], pickup[2]);
+            System.out.printf("%-48s %7d/%d/%d ms%n", "pickup p50/p95/p99, 200/s, long-polling agents", pickup200[0],
+                    pickup200[1], pickup200[2]);
+            System.out.printf("%-48s %7d/%d/%d ms%n", "pickup p50/p95/p99, 200/s, streaming agents (push)",
+                    pushed200[0], pushed200[1], pushed200[2]);
             System.out.printf("%-48s %7d/%d/%d ms%n", "webhook event → first attempt p50/p95/p99", hooks[0],
                     hooks[1], hooks[2]);
         }
@@ -314,7 +324,7 @@ public final class Benchmark {
         });
         String body = "{\"task_type\":\"bench\",\"capability_required\":\"bench-retry\",\"max_retries\":1,"
                 + "\"retry_policy\":{\"strategy\":\"fixed\",\"base_delay_ms\":0,\"jitter\":0}}";
-        submitPaced(body, total, submitted);
+        submitOpenLoop(body, total, 50, submitted);
         all.await();
         pool.shutdownNow();
         long[] p = percentiles(latencies);
@@ -322,8 +332,9 @@ public final class Benchmark {
         return p;
     }
 
-    private long[] pickupLatency(int agents, int total) throws Exception {
-        List<String[]> creds = register(agents, "bench-latency", 100);
+    /** Submit → claimed, with idle agents long-polling while tasks arrive open-loop at {@code perSecond}. */
+    private long[] pickupLatency(int agents, int total, int perSecond) throws Exception {
+        List<String[]> creds = register(agents, "bench-latency-" + perSecond, 100);
         Map<String, Long> submitted = new ConcurrentHashMap<>();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch all = new CountDownLatch(total);
@@ -333,21 +344,59 @@ public final class Benchmark {
             all.countDown();
         });
         Thread.sleep(1000); // every agent is waiting
-        String body = "{\"task_type\":\"bench\",\"capability_required\":\"bench-latency\"}";
-        submitPaced(body, total, submitted);
+        submitOpenLoop("{\"task_type\":\"bench\",\"capability_required\":\"bench-latency-" + perSecond + "\"}",
+                total, perSecond, submitted);
         all.await();
         pool.shutdownNow();
         long[] p = percentiles(latencies);
-        System.out.printf("  pickup: %d tasks, one every 20 ms, %d idle agents: p50 %d ms, p95 %d ms, p99 %d ms%n", total,
-                agents, p[0], p[1], p[2]);
+        System.out.printf("  pickup: %d tasks at %d/s, %d idle agents long-polling: p50 %d ms, p95 %d ms, p99 %d ms%n",
+                total, perSecond, agents, p[0], p[1], p[2]);
         return p;
     }
 
-    /**
-     * Event-to-first-attempt latency of webhooks: a receiver on loopback subscribed to task.created,
-     * tasks submitted one every 20 ms; each latency is the receiver's arrival time less the event's
-     * timestamp (the moment task-service wrote it, same machine clock).
-     */
+    /** Submit → task received, with agents following their event stream in push mode (no claim call). */
+    private long[] streamingPickupLatency(int agents, int total, int perSecond) throws Exception {
+        String capability = "bench-push-" + perSecond;
+        List<String[]> creds = register(agents, capability, 100);
+        Map<String, Long> submitted = new ConcurrentHashMap<>();
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch all = new CountDownLatch(total);
+        ExecutorService reporting = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        List<dev.ains.client.EventStream> streams = new ArrayList<>();
+        for (String[] c : creds) {
+            dev.ains.client.Ains agent = dev.ains.client.Ains.builder().tasksUrl(platform.url("task-service"))
+                    .apiKey(c[1]).build();
+            streams.add(agent.streamAgentEvents(UUID.fromString(c[0]), true, null, e -> {
+                if (!"task.claimed".equals(e.type())) {
+                    return;
+                }
+                long receivedAt = System.nanoTime();
+                var claimed = dev.ains.client.Ains.claimedTask(e);
+                String id = claimed.getTask().getTaskId().toString();
+                reporting.execute(() -> {
+                    try {
+                        latencies.add(receivedAt - waitFor(submitted, id));
+                        post("/aitp/tasks/" + id + "/complete", "{\"attempt_no\":" + claimed.getAttemptNo() + "}",
+                                null, c[1]);
+                    } catch (Exception x) {
+                        System.err.println("  report failed: " + x);
+                    }
+                    all.countDown();
+                });
+            }, null));
+        }
+        Thread.sleep(1000); // every stream is open
+        submitOpenLoop("{\"task_type\":\"bench\",\"capability_required\":\"" + capability + "\"}", total, perSecond,
+                submitted);
+        all.await();
+        streams.forEach(dev.ains.client.EventStream::close);
+        reporting.shutdown();
+        long[] p = percentiles(latencies);
+        System.out.printf("  pickup: %d tasks at %d/s, %d agents streaming (push): p50 %d ms, p95 %d ms, p99 %d ms%n",
+                total, perSecond, agents, p[0], p[1], p[2]);
+        return p;
+    }
+
     private long[] webhookLatency(int total) throws Exception {
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch all = new CountDownLatch(total);
@@ -368,7 +417,7 @@ public final class Benchmark {
                 "{\"url\":\"" + url + "\",\"events\":[\"task.created\"]}", token, null);
         String hookId = JSON.readTree(created.body()).get("webhook_id").asText();
         try {
-            submitPaced("{\"task_type\":\"bench\",\"capability_required\":\"bench-hooks-nobody\"}", total,
+            submitOpenLoop("{\"task_type\":\"bench\",\"capability_required\":\"bench-hooks-nobody\"}", total, 50,
                     new ConcurrentHashMap<>());
             if (!all.await(60, TimeUnit.SECONDS)) {
                 System.err.println("  webhooks: only " + (total - all.getCount()) + " of " + total + " arrived");
@@ -406,13 +455,32 @@ public final class Benchmark {
         return pool;
     }
 
-    /** Submits {@code total} tasks one every 20 ms, noting when each was sent. */
-    private void submitPaced(String body, int total, Map<String, Long> submitted) throws Exception {
+    /**
+     * Offers {@code total} submissions at {@code perSecond}, open loop: each leaves at its time whether or
+     * not the earlier ones have been answered, as real clients do.
+     */
+    private void submitOpenLoop(String body, int total, int perSecond, Map<String, Long> submitted) throws Exception {
+        long start = System.nanoTime();
+        long gap = 1_000_000_000L / perSecond;
+        List<Thread> inFlight = new ArrayList<>();
         for (int i = 0; i < total; i++) {
-            long t = System.nanoTime();
-            HttpResponse<String> r = post("/aitp/tasks", body, token, null);
-            submitted.put(JSON.readTree(r.body()).get("task_id").asText(), t);
-            Thread.sleep(20);
+            long due = start + i * gap;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(Duration.ofNanos(wait));
+            }
+            inFlight.add(Thread.ofVirtual().start(() -> {
+                try {
+                    long t = System.nanoTime();
+                    HttpResponse<String> r = post("/aitp/tasks", body, token, null);
+                    submitted.put(JSON.readTree(r.body()).get("task_id").asText(), t);
+                } catch (Exception e) {
+                    System.err.println("  submission failed: " + e);
+                }
+            }));
+        }
+        for (Thread t : inFlight) {
+            t.join();
         }
     }
 
