@@ -62,7 +62,7 @@ public class LeaseKeeper {
         jobs.every("retry-requeue", settings.leaseCheckMs(), this::requeueDue);
         jobs.every("lease-expiry", settings.leaseCheckMs(), this::expireLeases);
         jobs.every("agent-liveness", settings.livenessCheckMs(), this::reclaimFromOfflineAgents);
-        jobs.every("queue-gauges", 2000, () -> metrics.queueDepth(store.queueDepth()));
+        jobs.every("queue-gauges", 2000, () -> metrics.queueDepth(store.queueDepthForMetrics(settings.queueDepthExactUpTo())));
         jobs.every("dependencies", settings.leaseCheckMs(), this::settleDependencies);
         jobs.every("batch-completion", settings.leaseCheckMs(), batches::announceCompleted);
         jobs.every("event-journal-pruning", 600_000, () -> events.prune(webhookSettings.journalRetentionHours()));

@@ -13,6 +13,7 @@ public class TaskSettings {
     private final long leaseCheckMs;
     private final long livenessCheckMs;
     private final long activityReportMs;
+    private final int queueDepthExactUpTo;
     private final int claimTimeoutSeconds;
     private final int maxInputBytes;
     private final Backoff backoff;
@@ -35,6 +36,7 @@ public class TaskSettings {
         leaseCheckMs = c.getOptionalValue("ains.tasks.lease-check-ms", Long.class).orElse(500L);
         livenessCheckMs = c.getOptionalValue("ains.tasks.liveness-check-ms", Long.class).orElse(1000L);
         activityReportMs = c.getOptionalValue("ains.tasks.activity-report-ms", Long.class).orElse(1000L);
+        queueDepthExactUpTo = c.getOptionalValue("ains.tasks.queue-depth-exact-up-to", Integer.class).orElse(10_000);
         claimTimeoutSeconds = c.getOptionalValue("ains.tasks.claim-timeout-seconds", Integer.class).orElse(30);
         maxInputBytes = c.getOptionalValue("ains.tasks.max-input-bytes", Integer.class).orElse(262_144);
         backoff = new Backoff(
@@ -59,6 +61,11 @@ public class TaskSettings {
     /** How often the agents seen working are reported to the registry (as their heartbeats). */
     public long activityReportMs() {
         return activityReportMs;
+    }
+
+    /** The queue-depth gauges count exactly up to this many queued tasks, and estimate beyond. */
+    public int queueDepthExactUpTo() {
+        return queueDepthExactUpTo;
     }
 
     public long livenessCheckMs() {

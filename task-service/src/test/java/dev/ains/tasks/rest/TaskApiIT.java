@@ -47,6 +47,8 @@ import org.junit.jupiter.api.Test;
 // liveness is the system test's; here it would race the per-test WireMock stubs
 @AddConfig(key = "ains.tasks.liveness-check-ms", value = "600000")
 @AddConfig(key = "ains.outbox.poll-ms", value = "50")
+// a "long" queue of a few tasks, so that the depth gauges take their estimating path
+@AddConfig(key = "ains.tasks.queue-depth-exact-up-to", value = "3")
 @AddConfig(key = "ains.tasks.retry.base-ms", value = "60000")
 @AddConfig(key = "dev.ains.tasks.client.RegistryGateway/Retry/delay", value = "10")
 @AddConfig(key = "dev.ains.tasks.client.RegistryGateway/Retry/jitter", value = "0")
@@ -60,6 +62,8 @@ class TaskApiIT {
     WebTarget target;
     @Inject
     JwtService jwt;
+    @Inject
+    dev.ains.kit.db.Database database;
 
     private Api api;
     private Auth client;
@@ -358,6 +362,22 @@ class TaskApiIT {
                 NEIGHBOURS.verify(postRequestedFor(urlEqualTo("/ains/internal/agents/activity"))
                         .withRequestBody(matchingJsonPath("$.agent_ids[?(@ == '" + A2 + "')]"))));
         assertThat(api.text("/metrics")).contains("ains_agent_activity_reported_total");
+    }
+
+    @Test
+    void theQueueDepthOfALongQueueIsEstimatedFromStatisticsNotCounted() {
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.capability", equalTo("nobody-has-it-either")))
+                .willReturn(okJson("{\"candidates\":[]}")));
+        for (int i = 0; i < 6; i++) {
+            json(api.post("/aitp/tasks", client, "{\"task_type\":\"deep\",\"capability_required\":"
+                    + "\"nobody-has-it-either\",\"priority\":9}"), 201);
+        }
+        database.client().execute().dml("ANALYZE tasks");
+        long exact = json(api.get("/aitp/queue/stats", client), 200).at("/by_priority/9").asLong();
+        assertThat(exact).isGreaterThanOrEqualTo(6);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.text("/metrics"))
+                .containsPattern("ains_queue_depth\\{[^}]*priority=\"9\"[^}]*\\} " + exact + "(\\.0)?\\b"));
     }
 
     @Test
