@@ -55,13 +55,15 @@ public final class Benchmark {
         int scale = 1;
         boolean analytics = false;
         int analyticsTasks = 1_000_000;
+        String only = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--scale" -> scale = Integer.parseInt(args[++i]);
+                case "--latency-only" -> only = "latency";
                 case "--analytics" -> analytics = true;
                 case "--tasks" -> analyticsTasks = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (known: --scale N, --analytics [--tasks N])");
+                        + " (known: --scale N, --latency-only, --analytics [--tasks N])");
             }
         }
         Path home = Path.of(System.getProperty("ains.home", ".")).toAbsolutePath().normalize();
@@ -73,6 +75,11 @@ public final class Benchmark {
             }
             Benchmark b = new Benchmark(p);
             b.warmUp();
+            if ("latency".equals(only)) {
+                // the latency cases on a platform without the throughput phases' leftovers
+                b.latencies(scale);
+                return;
+            }
             double ceiling = b.readCeiling(32, 8000 * scale);
             double s1 = b.submissions(1, 1500 * scale);
             double s32 = b.submissions(32, 8000 * scale);
@@ -110,6 +117,24 @@ public final class Benchmark {
             System.out.printf("%-48s %7d/%d/%d ms%n", "webhook event → first attempt p50/p95/p99", hooks[0],
                     hooks[1], hooks[2]);
         }
+    }
+
+    private void latencies(int scale) throws Exception {
+        long[] retry = retryLatency(8, 200 * scale);
+        awaitQuiet();
+        long[] pickup = pickupLatency(8, 300 * scale, 50);
+        awaitQuiet();
+        long[] pickup200 = pickupLatency(8, 1000 * scale, 200);
+        awaitQuiet();
+        long[] pushed200 = streamingPickupLatency(8, 1000 * scale, 200);
+        System.out.printf("%n%-48s %7d/%d/%d ms%n", "submit → fail → retry → done p50/p95/p99", retry[0], retry[1],
+                retry[2]);
+        System.out.printf("%-48s %7d/%d/%d ms%n", "pickup p50/p95/p99, 50/s, long-polling agents", pickup[0],
+                pickup[1], pickup[2]);
+        System.out.printf("%-48s %7d/%d/%d ms%n", "pickup p50/p95/p99, 200/s, long-polling agents", pickup200[0],
+                pickup200[1], pickup200[2]);
+        System.out.printf("%-48s %7d/%d/%d ms%n", "pickup p50/p95/p99, 200/s, streaming agents (push)",
+                pushed200[0], pushed200[1], pushed200[2]);
     }
 
     /** Waits (at most two minutes) until task-service's outbox has delivered everything it holds. */
