@@ -471,6 +471,12 @@ class WebhookApiIT {
         submit("{}"); // another task of the same client: filtered out
         json(api.delete("/aitp/tasks/" + mine, client), 200);
         EventStream.Event e = next(events);
+        if (e.type().equals("task.created")) {
+            // the relay journals events a moment after their commit: a stream opened right after the
+            // submission may still see the task's creation
+            assertThat(Json.tree(e.data()).at("/data/task_id").asText()).isEqualTo(mine);
+            e = next(events);
+        }
         assertThat(e.type()).isEqualTo("task.cancelled");
         assertThat(Json.tree(e.data()).at("/data/task_id").asText()).isEqualTo(mine);
 
