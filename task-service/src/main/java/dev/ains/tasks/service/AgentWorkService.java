@@ -3,7 +3,9 @@ package dev.ains.tasks.service;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -171,7 +173,9 @@ public class AgentWorkService {
         activity.saw(caller);
         check(r).orThrow();
         TaskRecord after = database.inTransaction(tx -> {
-            apply(tx, caller, r);
+            SlotReleases freed = new SlotReleases();
+            apply(tx, caller, r, freed);
+            freed.release(tx, store);
             return store.find(tx, r.taskId()).orElseThrow();
         });
         relay.wake();
@@ -205,13 +209,23 @@ public class AgentWorkService {
         }
         List<Reported> out;
         try {
-            out = database.inTransaction(tx -> items.stream().map(r -> reportIn(tx, caller, r)).toList());
+            out = database.inTransaction(tx -> {
+                SlotReleases freed = new SlotReleases();
+                List<Reported> answers = items.stream().map(r -> reportIn(tx, caller, r, freed)).toList();
+                freed.release(tx, store);
+                return answers;
+            });
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "a batch of " + items.size() + " results from agent " + agentId
                     + " failed as a whole (" + e + "); reporting each on its own", e);
             out = items.stream().map(r -> {
                 try {
-                    return database.inTransaction(tx -> reportIn(tx, caller, r));
+                    return database.inTransaction(tx -> {
+                        SlotReleases freed = new SlotReleases();
+                        Reported answer = reportIn(tx, caller, r, freed);
+                        freed.release(tx, store);
+                        return answer;
+                    });
                 } catch (ApiProblem p) {
                     return new Reported(r.taskId(), null, p);
                 }
@@ -222,9 +236,9 @@ public class AgentWorkService {
         return out;
     }
 
-    private Reported reportIn(DbExecute tx, Caller caller, Report r) {
+    private Reported reportIn(DbExecute tx, Caller caller, Report r, SlotReleases freed) {
         try {
-            return new Reported(r.taskId(), apply(tx, caller, r), null);
+            return new Reported(r.taskId(), apply(tx, caller, r, freed), null);
         } catch (ApiProblem p) {
             if (p.status() >= 500) {
                 throw p;
@@ -249,7 +263,7 @@ public class AgentWorkService {
      * Applies one outcome inside the caller's transaction and answers the task's status after it. Every
      * check (and so every refusal) comes before the first write.
      */
-    private TaskState apply(DbExecute tx, Caller caller, Report r) {
+    private TaskState apply(DbExecute tx, Caller caller, Report r, SlotReleases freed) {
         UUID taskId = r.taskId();
         TaskRecord t = store.lock(tx, taskId).orElseThrow(() -> ApiProblem.notFound("task", taskId));
         requireAgentOrAdmin(caller);
@@ -274,7 +288,7 @@ public class AgentWorkService {
         OffsetDateTime from = t.startedAt() != null ? t.startedAt() : t.claimedAt();
         long ms = r.executionMs() != null ? r.executionMs()
                 : Math.max(0, Duration.between(from, OffsetDateTime.now()).toMillis());
-        store.releaseSlot(tx, t.assignedAgentId());
+        freed.add(t.assignedAgentId());
         store.markCompleted(tx, taskId, r.result(), ms);
         store.endAttempt(tx, taskId, t.attemptCount(), "SUCCEEDED", null, null, null);
         TaskEvents.outcome(tx, t, t.assignedAgentId(), "SUCCEEDED", ms);
@@ -284,6 +298,23 @@ public class AgentWorkService {
         lifecycle.unblockDependents(tx, t);
         LOG.fine(() -> "task " + taskId + " completed by agent " + t.assignedAgentId() + " in " + ms + " ms");
         return TaskState.COMPLETED;
+    }
+
+    /**
+     * The slots completions free in one transaction, released together at its end: one update of each
+     * agent's load row, as late as possible, because that row stays locked until the commit and every
+     * routing to the agent waits for it.
+     */
+    private static final class SlotReleases {
+        private final Map<UUID, Integer> byAgent = new LinkedHashMap<>();
+
+        void add(UUID agent) {
+            byAgent.merge(agent, 1, Integer::sum);
+        }
+
+        void release(DbExecute tx, TaskStore store) {
+            byAgent.forEach((agent, n) -> store.releaseSlots(tx, agent, n));
+        }
     }
 
     /** Whether this caller already ended that attempt of the task with this outcome. */

@@ -36,9 +36,6 @@ public class TaskLifecycle {
     /** Ends the task's current attempt as failed; returns the task's new state. */
     public TaskState failAttempt(DbExecute tx, TaskRecord t, String outcome, String error, boolean retryable) {
         UUID agent = t.assignedAgentId();
-        if (agent != null && t.status().held()) {
-            store.releaseSlot(tx, agent);
-        }
         boolean attemptsLeft = t.attemptsLeft();
         TaskState next;
         Long delay = null;
@@ -65,6 +62,9 @@ public class TaskLifecycle {
         if (next == TaskState.DEAD_LETTERED) {
             TaskEvents.settlement(tx, t, next, error);
             failDependents(tx, t, "DEAD_LETTERED");
+        }
+        if (agent != null && t.status().held()) {
+            store.releaseSlot(tx, agent); // last: the agent's load row stays locked until the commit
         }
         metrics.failed(t.taskType(), outcome);
         Long d = delay;
@@ -103,8 +103,8 @@ public class TaskLifecycle {
     /** Cancels a task that has not finished. */
     public void cancel(DbExecute tx, TaskRecord t, String reason, String by) {
         TaskState.require(t.taskId(), t.status(), TaskState.CANCELLED);
-        if (t.assignedAgentId() != null && t.status().held()) {
-            store.releaseSlot(tx, t.assignedAgentId());
+        boolean held = t.assignedAgentId() != null && t.status().held();
+        if (held) {
             store.endAttempt(tx, t.taskId(), t.attemptCount(), "CANCELLED", reason, null, null);
             // the agent hears of it at its next claim
             store.notice(tx, t.assignedAgentId(), t.taskId(), "cancelled");
@@ -114,6 +114,9 @@ public class TaskLifecycle {
         TaskEvents.settlement(tx, t, TaskState.CANCELLED, reason);
         metrics.cancelled(t.taskType());
         failDependents(tx, t, "CANCELLED");
+        if (held) {
+            store.releaseSlot(tx, t.assignedAgentId()); // last: the agent's load row stays locked until the commit
+        }
         LOG.info(() -> "task " + t.taskId() + " cancelled by " + by + (reason == null ? "" : ": " + reason));
     }
 }

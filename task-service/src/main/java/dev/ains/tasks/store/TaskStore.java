@@ -138,7 +138,15 @@ public class TaskStore {
     }
 
     public void releaseSlot(DbExecute tx, UUID agentId) {
-        tx.namedUpdate("release-slot", agentId);
+        releaseSlots(tx, agentId, 1);
+    }
+
+    /**
+     * Frees slots on the agent's load row. Call it last in a transaction: the row stays locked until the
+     * commit, and every routing to that agent waits for it.
+     */
+    public void releaseSlots(DbExecute tx, UUID agentId, int n) {
+        tx.namedUpdate("release-slot", n, agentId);
     }
 
     /** The new attempt number, or empty when the task is no longer queued. */
