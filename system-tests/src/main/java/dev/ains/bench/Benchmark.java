@@ -349,7 +349,7 @@ public final class Benchmark {
         });
         String body = "{\"task_type\":\"bench\",\"capability_required\":\"bench-retry\",\"max_retries\":1,"
                 + "\"retry_policy\":{\"strategy\":\"fixed\",\"base_delay_ms\":0,\"jitter\":0}}";
-        submitOpenLoop(body, total, 50, submitted);
+        countDown(all, submitOpenLoop(body, total, 50, submitted));
         all.await();
         pool.shutdownNow();
         long[] p = percentiles(latencies);
@@ -369,8 +369,8 @@ public final class Benchmark {
             all.countDown();
         });
         Thread.sleep(1000); // every agent is waiting
-        submitOpenLoop("{\"task_type\":\"bench\",\"capability_required\":\"bench-latency-" + perSecond + "\"}",
-                total, perSecond, submitted);
+        countDown(all, submitOpenLoop("{\"task_type\":\"bench\",\"capability_required\":\"bench-latency-"
+                + perSecond + "\"}", total, perSecond, submitted));
         all.await();
         pool.shutdownNow();
         long[] p = percentiles(latencies);
@@ -411,8 +411,8 @@ public final class Benchmark {
             }, null));
         }
         Thread.sleep(1000); // every stream is open
-        submitOpenLoop("{\"task_type\":\"bench\",\"capability_required\":\"" + capability + "\"}", total, perSecond,
-                submitted);
+        countDown(all, submitOpenLoop("{\"task_type\":\"bench\",\"capability_required\":\"" + capability + "\"}",
+                total, perSecond, submitted));
         all.await();
         streams.forEach(dev.ains.client.EventStream::close);
         reporting.shutdown();
@@ -442,8 +442,8 @@ public final class Benchmark {
                 "{\"url\":\"" + url + "\",\"events\":[\"task.created\"]}", token, null);
         String hookId = JSON.readTree(created.body()).get("webhook_id").asText();
         try {
-            submitOpenLoop("{\"task_type\":\"bench\",\"capability_required\":\"bench-hooks-nobody\"}", total, 50,
-                    new ConcurrentHashMap<>());
+            countDown(all, submitOpenLoop("{\"task_type\":\"bench\",\"capability_required\":\"bench-hooks-nobody\"}",
+                    total, 50, new ConcurrentHashMap<>()));
             if (!all.await(60, TimeUnit.SECONDS)) {
                 System.err.println("  webhooks: only " + (total - all.getCount()) + " of " + total + " arrived");
             }
@@ -484,7 +484,8 @@ public final class Benchmark {
      * Offers {@code total} submissions at {@code perSecond}, open loop: each leaves at its time whether or
      * not the earlier ones have been answered, as real clients do.
      */
-    private void submitOpenLoop(String body, int total, int perSecond, Map<String, Long> submitted) throws Exception {
+    private int submitOpenLoop(String body, int total, int perSecond, Map<String, Long> submitted) throws Exception {
+        AtomicInteger refused = new AtomicInteger();
         long start = System.nanoTime();
         long gap = 1_000_000_000L / perSecond;
         List<Thread> inFlight = new ArrayList<>();
@@ -498,6 +499,10 @@ public final class Benchmark {
                 try {
                     long t = System.nanoTime();
                     HttpResponse<String> r = post("/aitp/tasks", body, token, null);
+                    if (r.statusCode() == 503) {
+                        refused.incrementAndGet(); // admission control: the platform is at its limit
+                        return;
+                    }
                     submitted.put(JSON.readTree(r.body()).get("task_id").asText(), t);
                 } catch (Exception e) {
                     System.err.println("  submission failed: " + e);
@@ -507,6 +512,10 @@ public final class Benchmark {
         for (Thread t : inFlight) {
             t.join();
         }
+        if (refused.get() > 0) {
+            System.out.printf("  %d of %d submissions refused with 503 (admission control)%n", refused.get(), total);
+        }
+        return refused.get();
     }
 
     /** p50, p95 and p99 in milliseconds of latencies in nanoseconds. */
@@ -555,6 +564,13 @@ public final class Benchmark {
             b.header("X-API-Key", apiKey);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Tasks refused at the door are never picked up: the phase stops waiting for them. */
+    private static void countDown(CountDownLatch latch, int n) {
+        for (int i = 0; i < n; i++) {
+            latch.countDown();
+        }
     }
 
     private static long pct(List<Long> sorted, double q) {

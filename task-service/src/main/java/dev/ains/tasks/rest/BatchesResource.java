@@ -21,6 +21,7 @@ import dev.ains.tasks.api.model.TaskRequest;
 import dev.ains.tasks.api.model.TaskStatus;
 import dev.ains.tasks.api.model.TaskStatusEntry;
 import dev.ains.tasks.api.model.TaskStatusList;
+import dev.ains.tasks.service.Admission;
 import dev.ains.tasks.service.BatchService;
 import dev.ains.tasks.service.TaskRequests;
 import dev.ains.tasks.service.TaskService;
@@ -37,6 +38,8 @@ public class BatchesResource implements BatchesApi {
     @Inject
     BatchService batches;
     @Inject
+    Admission admission;
+    @Inject
     TemplateService templates;
     @Context
     SecurityContext security;
@@ -47,12 +50,14 @@ public class BatchesResource implements BatchesApi {
             throw ApiProblem.invalid("tasks", "is required");
         }
         Caller caller = Caller.of(security);
-        List<BatchService.Item> items = new java.util.ArrayList<>();
-        for (int i = 0; i < body.getTasks().size(); i++) {
-            items.add(item(caller, body.getTasks().get(i), "tasks[" + i + "].task.template_id"));
-        }
-        var created = batches.create(caller, items, !Boolean.FALSE.equals(body.getAtomic()),
-                Boolean.TRUE.equals(body.getFailFast()));
+        var created = admission.submit("batch", () -> {
+            List<BatchService.Item> items = new java.util.ArrayList<>();
+            for (int i = 0; i < body.getTasks().size(); i++) {
+                items.add(item(caller, body.getTasks().get(i), "tasks[" + i + "].task.template_id"));
+            }
+            return batches.create(caller, items, !Boolean.FALSE.equals(body.getAtomic()),
+                    Boolean.TRUE.equals(body.getFailFast()));
+        });
         return Response.status(201).entity(new BatchCreated().batchId(created.batchId())
                 .accepted(created.accepted().stream().map(a -> new BatchAccepted().index(a.index()).key(a.key())
                         .taskId(a.taskId()).status(TaskStatus.fromValue(a.status().name()))).toList())

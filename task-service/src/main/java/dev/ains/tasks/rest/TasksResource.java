@@ -18,6 +18,7 @@ import dev.ains.tasks.api.model.RoutingDecisionList;
 import dev.ains.tasks.api.model.TaskPage;
 import dev.ains.tasks.api.model.TaskRequest;
 import dev.ains.tasks.api.model.TaskStatus;
+import dev.ains.tasks.service.Admission;
 import dev.ains.tasks.service.TaskRequests;
 import dev.ains.tasks.service.TaskService;
 import dev.ains.tasks.service.TemplateService;
@@ -34,6 +35,8 @@ public class TasksResource implements TasksApi {
     @Inject
     TaskService tasks;
     @Inject
+    Admission admission;
+    @Inject
     TemplateService templates;
     @Context
     SecurityContext security;
@@ -44,8 +47,9 @@ public class TasksResource implements TasksApi {
             throw ApiProblem.invalid("body", "is required");
         }
         Caller caller = Caller.of(security);
-        var request = templates.resolve(caller, dev.ains.kit.json.Json.MAPPER.valueToTree(body), "template_id");
-        var created = tasks.create(caller, TaskRequests.fromJson(request), idempotencyKey);
+        var created = admission.submit("task", () -> tasks.create(caller, TaskRequests.fromJson(
+                templates.resolve(caller, dev.ains.kit.json.Json.MAPPER.valueToTree(body), "template_id")),
+                idempotencyKey));
         return Response.created(URI.create("/aitp/tasks/" + created.task().taskId()))
                 .header("Idempotent-Replayed", created.replayed() ? "true" : null)
                 .entity(ApiMapper.task(created.task())).build();

@@ -49,6 +49,8 @@ import org.junit.jupiter.api.Test;
 @AddConfig(key = "ains.outbox.poll-ms", value = "50")
 // a "long" queue of a few tasks, so that the depth gauges take their estimating path
 @AddConfig(key = "ains.tasks.queue-depth-exact-up-to", value = "3")
+// two submissions in progress at most: the admission test holds two in a slow registry call
+@AddConfig(key = "ains.tasks.admission.max-in-flight", value = "2")
 @AddConfig(key = "ains.tasks.retry.base-ms", value = "60000")
 @AddConfig(key = "dev.ains.tasks.client.RegistryGateway/Retry/delay", value = "10")
 @AddConfig(key = "dev.ains.tasks.client.RegistryGateway/Retry/jitter", value = "0")
@@ -378,6 +380,33 @@ class TaskApiIT {
         assertThat(exact).isGreaterThanOrEqualTo(6);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.text("/metrics"))
                 .containsPattern("ains_queue_depth\\{[^}]*priority=\"9\"[^}]*\\} " + exact + "(\\.0)?\\b"));
+    }
+
+    @Test
+    void submissionsBeyondTheLimitInProgressAreRefusedWithRetryAfterAndTakeNothing() throws Exception {
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.capability", equalTo("slow-cap")))
+                .willReturn(okJson("{\"candidates\":[]}").withFixedDelay(1500)));
+        String slow = "{\"task_type\":\"slow\",\"capability_required\":\"slow-cap\"}";
+        List<Thread> inProgress = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            inProgress.add(Thread.ofVirtual().start(() -> json(api.post("/aitp/tasks", client, slow), 201)));
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> NEIGHBOURS.verify(2,
+                postRequestedFor(urlEqualTo("/ains/internal/candidates"))
+                        .withRequestBody(matchingJsonPath("$.capability", equalTo("slow-cap")))));
+
+        var busy = api.post("/aitp/tasks", client, task("refused"));
+        assertThat(busy.getHeaderString("Retry-After")).isEqualTo("1");
+        assertThat(json(busy, 503).get("type").asText()).endsWith("/unavailable");
+        json(api.post("/aitp/tasks/batch", client, "{\"tasks\":[{\"task\":" + task("refused") + "}]}"), 503);
+        for (Thread t : inProgress) {
+            t.join(Duration.ofSeconds(10));
+        }
+        assertThat(json(api.get("/aitp/tasks?task_type=refused", client), 200).get("items"))
+                .as("a refused submission takes nothing").isEmpty();
+        json(api.post("/aitp/tasks", client, task("admitted")), 201);
+        assertThat(api.text("/metrics")).contains("ains_admission_rejected_total");
     }
 
     @Test
