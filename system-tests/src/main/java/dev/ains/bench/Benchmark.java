@@ -56,14 +56,16 @@ public final class Benchmark {
         boolean analytics = false;
         int analyticsTasks = 1_000_000;
         String only = null;
+        int backlog = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--scale" -> scale = Integer.parseInt(args[++i]);
                 case "--latency-only" -> only = "latency";
+                case "--backlog" -> backlog = Integer.parseInt(args[++i]);
                 case "--analytics" -> analytics = true;
                 case "--tasks" -> analyticsTasks = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (known: --scale N, --latency-only, --analytics [--tasks N])");
+                        + " (known: --scale N, --latency-only, --backlog N, --analytics [--tasks N])");
             }
         }
         Path home = Path.of(System.getProperty("ains.home", ".")).toAbsolutePath().normalize();
@@ -74,6 +76,9 @@ public final class Benchmark {
                 return;
             }
             Benchmark b = new Benchmark(p);
+            if (backlog > 0) {
+                b.queueUnrelated(backlog);
+            }
             b.warmUp();
             if ("latency".equals(only)) {
                 // the latency cases on a platform without the throughput phases' leftovers
@@ -117,6 +122,25 @@ public final class Benchmark {
             System.out.printf("%-48s %7d/%d/%d ms%n", "webhook event → first attempt p50/p95/p99", hooks[0],
                     hooks[1], hooks[2]);
         }
+    }
+
+    /**
+     * Puts {@code n} tasks in the queue for a capability no agent holds, straight into task-service's
+     * schema (a million through the API would take minutes and measure the API): every case after it
+     * runs beside a backlog it must not pay for.
+     */
+    private void queueUnrelated(int n) throws Exception {
+        long t0 = System.nanoTime();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(platform.dbUrl());
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("SET search_path TO tasks");
+            st.execute("INSERT INTO tasks (task_id, task_type, capability, priority, timeout_seconds, max_retries,"
+                    + " status, created_by, created_at) SELECT gen_random_uuid(), 'backlog', 'bench-backlog-nobody',"
+                    + " 1 + (i % 10), 300, 3, 'QUEUED', 'bench-backlog-' || (i % 8),"
+                    + " now() - make_interval(secs => i % 86400) FROM generate_series(1, " + n + ") AS i");
+            st.execute("ANALYZE tasks");
+        }
+        System.out.printf("  %d unrelated tasks queued in %.0f s%n", n, (System.nanoTime() - t0) / 1e9);
     }
 
     private void latencies(int scale) throws Exception {
