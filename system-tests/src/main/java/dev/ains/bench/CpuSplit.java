@@ -20,8 +20,12 @@ final class CpuSplit {
     private static final String LOAD = "load generator";
 
     private final Platform platform;
-    private final Map<String, Duration> start;
+    /** CPU time so far of each process counted, by pid, with its group. */
+    private final Map<Long, Sample> start;
     private final long t0 = System.nanoTime();
+
+    private record Sample(String group, Duration cpu) {
+    }
 
     private CpuSplit(Platform platform) {
         this.platform = platform;
@@ -32,32 +36,41 @@ final class CpuSplit {
         return new CpuSplit(platform);
     }
 
-    /** The split since {@link #start}, one line, e.g. {@code task-service 84 %, postgres 62 %, …}. */
+    /**
+     * The split since {@link #start}, one line, e.g. {@code task-service 84 %, postgres 62 %, …}. Counted
+     * per process: one that started meanwhile counts in full, one that ended meanwhile is missed.
+     */
     String end() {
-        Map<String, Duration> now = sample(platform);
+        Map<Long, Sample> now = sample(platform);
         double wallMs = (System.nanoTime() - t0) / 1e6;
-        return now.entrySet().stream()
-                .map(e -> Map.entry(e.getKey(), e.getValue().minus(start.getOrDefault(e.getKey(), Duration.ZERO))))
+        Map<String, Duration> used = new LinkedHashMap<>();
+        platform.serviceProcesses().keySet().forEach(name -> used.put(name, Duration.ZERO));
+        used.put(POSTGRES, Duration.ZERO);
+        used.put(LOAD, Duration.ZERO);
+        now.forEach((pid, s) -> {
+            Sample before = start.get(pid);
+            used.merge(s.group(), before == null ? s.cpu() : s.cpu().minus(before.cpu()), Duration::plus);
+        });
+        return used.entrySet().stream()
                 .map(e -> String.format("%s %.0f %%", e.getKey(), 100.0 * e.getValue().toMillis() / wallMs))
                 .collect(Collectors.joining(", "));
     }
 
-    private static Map<String, Duration> sample(Platform platform) {
-        Map<String, Duration> cpu = new LinkedHashMap<>();
+    private static Map<Long, Sample> sample(Platform platform) {
+        Map<Long, Sample> cpu = new LinkedHashMap<>();
         Map<Long, String> services = new LinkedHashMap<>();
         platform.serviceProcesses().forEach((name, p) -> services.put(p.pid(), name));
-        services.values().forEach(name -> cpu.put(name, Duration.ZERO));
-        cpu.put(POSTGRES, Duration.ZERO);
         ProcessHandle.allProcesses().forEach(p -> {
             String group = services.get(p.pid());
             if (group == null && p.info().command().map(c -> c.endsWith(POSTGRES)).orElse(false)) {
                 group = POSTGRES;
             }
             if (group != null) {
-                cpu.merge(group, p.info().totalCpuDuration().orElse(Duration.ZERO), Duration::plus);
+                cpu.put(p.pid(), new Sample(group, p.info().totalCpuDuration().orElse(Duration.ZERO)));
             }
         });
-        cpu.put(LOAD, ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO));
+        ProcessHandle self = ProcessHandle.current();
+        cpu.put(self.pid(), new Sample(LOAD, self.info().totalCpuDuration().orElse(Duration.ZERO)));
         return cpu;
     }
 }

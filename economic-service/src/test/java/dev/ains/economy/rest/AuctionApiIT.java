@@ -160,6 +160,33 @@ class AuctionApiIT {
     }
 
     @Test
+    void oneAuctionThatCannotBeAwardedDoesNotHoldUpTheOthers() {
+        String client = funded(10_000);
+        Auth asClient = Auth.bearer(jwt.issue(client, List.of(Roles.CLIENT), 600));
+        UUID blocked = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        // an escrow already holds the name the award needs (as squatting could before names were reserved)
+        database.client().execute().dml("INSERT INTO escrows (escrow_id, payer_id, payee_id, amount, currency,"
+                + " expires_at) VALUES (?, 'squatter', 'squatter', 1, 'USD', now() + interval '1 day')", "task:" + blocked);
+        try {
+            open(blocked, client, 1000, 60);
+            open(other, client, 1000, 60);
+            for (UUID task : List.of(blocked, other)) {
+                json(api.post("/economy/auctions/" + task + "/bids", AGENT1, bid(500, 60, 0.9)), 200);
+                json(api.post("/economy/auctions/" + task + "/bids", AGENT2, bid(600, 60, 0.9)), 200);
+            }
+            assertThat(awaitEnd(other, asClient).get("status").asText()).isEqualTo("AWARDED");
+            assertThat(json(api.get("/economy/auctions/" + blocked, asClient), 200).get("status").asText())
+                    .as("the failing one waits for the next pass").isEqualTo("OPEN");
+            assertThat(api.text("/metrics")).containsPattern("ains_auctions_total\\{[^}]*event=\"award_failed\"");
+        } finally {
+            database.client().execute().dml("DELETE FROM escrows WHERE escrow_id = ?", "task:" + blocked);
+        }
+        assertThat(awaitEnd(blocked, asClient).get("status").asText()).as("awarded once it can be").isEqualTo("AWARDED");
+        assertLedgerHolds();
+    }
+
+    @Test
     void theClientsPreferencesChangeTheWinnerAndACancelledTaskIsRefunded() {
         String client = funded(5000);
         Auth asClient = Auth.bearer(jwt.issue(client, List.of(Roles.CLIENT), 600));
