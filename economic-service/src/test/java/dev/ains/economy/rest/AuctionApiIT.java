@@ -167,7 +167,8 @@ class AuctionApiIT {
         UUID other = UUID.randomUUID();
         // an escrow already holds the name the award needs (as squatting could before names were reserved)
         database.client().execute().dml("INSERT INTO escrows (escrow_id, payer_id, payee_id, amount, currency,"
-                + " expires_at) VALUES (?, 'squatter', 'squatter', 1, 'USD', now() + interval '1 day')", "task:" + blocked);
+                + " expires_at) VALUES (?, 'squatter', 'squatter-agent', 1, 'USD', now() + interval '1 day')",
+                "task:" + blocked);
         try {
             open(blocked, client, 1000, 60);
             open(other, client, 1000, 60);
