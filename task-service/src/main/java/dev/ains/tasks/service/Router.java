@@ -88,13 +88,14 @@ public class Router {
             }
             return Optional.empty();
         }
-        int attempt = store.assign(tx, task.taskId(), chosen, settings.claimTimeoutSeconds())
+        // the statement returns the assigned row: no read after the write
+        TaskRecord t = store.assign(tx, task.taskId(), chosen, settings.claimTimeoutSeconds())
                 .orElseThrow(() -> new IllegalStateException("task " + task.taskId() + " left the queue while locked"));
+        int attempt = t.attemptCount();
         store.insertAttempt(tx, task.taskId(), attempt, chosen);
         store.insertRoutingDecision(tx, task.taskId(), chosen, task.pinnedAgent() != null ? "won the task's auction"
                 : "highest score among " + ranked.stream().filter(RoutingScore.Scored::eligible).count()
                 + " eligible agents", describe(ranked));
-        TaskRecord t = store.find(tx, task.taskId()).orElseThrow();
         TaskEvents.publish(tx, "task.assigned", t, TaskState.ASSIGNED, chosen, attempt, null, null);
         metrics.routed("assigned");
         UUID agent = chosen;

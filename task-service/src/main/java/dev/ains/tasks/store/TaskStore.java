@@ -149,10 +149,10 @@ public class TaskStore {
         tx.namedUpdate("release-slot", n, agentId);
     }
 
-    /** The new attempt number, or empty when the task is no longer queued. */
-    public Optional<Integer> assign(DbExecute tx, UUID taskId, UUID agentId, int claimTimeoutSeconds) {
+    /** The task as assigned (its new attempt number included), or empty when it is no longer queued. */
+    public Optional<TaskRecord> assign(DbExecute tx, UUID taskId, UUID agentId, int claimTimeoutSeconds) {
         return tx.namedQuery("assign-task", agentId, (double) claimTimeoutSeconds, taskId).findFirst()
-                .map(r -> r.column("attempt_count").getInt());
+                .map(TaskStore::task);
     }
 
     public void insertAttempt(DbExecute tx, UUID taskId, int attemptNo, UUID agentId) {
