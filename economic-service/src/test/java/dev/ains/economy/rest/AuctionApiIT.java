@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
 @AddConfig(key = "ains.db.embedded.durable", value = "false")
 @AddConfig(key = "ains.economy.auction-check-ms", value = "100")
 @AddConfig(key = "ains.outbox.poll-ms", value = "50")
+@AddConfig(key = "ains.economy.expiry-check-ms", value = "200")
 class AuctionApiIT {
     private static final WireMockServer NEIGHBOURS = Neighbours.SERVER;
 
@@ -156,6 +157,33 @@ class AuctionApiIT {
                 equalTo(a1.toString()))).withRequestBody(matchingJsonPath("$.events[0].amount", equalTo("855")))));
         assertThat(json(api.get("/economy/accounts/" + client, asClient), 200).get("available").asLong())
                 .isEqualTo(9100);
+        assertLedgerHolds();
+    }
+
+    @Test
+    void aTasksEscrowOutlivesItsTimerForAsLongAsTheTaskCanComplete() {
+        String client = funded(10_000);
+        Auth asClient = Auth.bearer(jwt.issue(client, List.of(Roles.CLIENT), 600));
+        UUID task = UUID.randomUUID();
+        open(task, client, 1000, 60);
+        json(api.post("/economy/auctions/" + task + "/bids", AGENT1, bid(500, 60, 0.9)), 200);
+        json(api.post("/economy/auctions/" + task + "/bids", AGENT2, bid(600, 60, 0.9)), 200);
+        assertThat(awaitEnd(task, asClient).get("status").asText()).isEqualTo("AWARDED");
+        // the task is still retrying when its escrow's timer runs out; a plain escrow beside it expires
+        String plain = "plain-" + UUID.randomUUID();
+        json(api.post("/economy/escrows", service, "{\"escrow_id\":\"" + plain + "\",\"payer_id\":\"" + client
+                + "\",\"payee_id\":\"agent-x\",\"amount\":100,\"expires_in_seconds\":1}"), 201);
+        database.client().execute().dml("UPDATE escrows SET expires_at = now() - interval '1 second'"
+                + " WHERE escrow_id = ?", "task:" + task);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(json(api.get("/economy/escrows/" + plain, admin), 200).get("status").asText())
+                        .isEqualTo("VOIDED"));
+        assertThat(json(api.get("/economy/escrows/task:" + task, admin), 200).get("status").asText())
+                .as("the winner's pay waits for the task's outcome").isEqualTo("PENDING");
+        json(api.post("/economy/internal/task-outcomes", service, "{\"outcomes\":[{\"task_id\":\"" + task
+                + "\",\"outcome\":\"COMPLETED\"}]}"), 204);
+        assertThat(json(api.get("/economy/escrows/task:" + task, admin), 200).get("status").asText())
+                .isEqualTo("POSTED");
         assertLedgerHolds();
     }
 
