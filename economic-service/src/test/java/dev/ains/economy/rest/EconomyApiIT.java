@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static dev.ains.kit.testing.Api.fields;
 import static dev.ains.kit.testing.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -49,6 +50,8 @@ class EconomyApiIT {
     WebTarget target;
     @Inject
     JwtService jwt;
+    @Inject
+    dev.ains.kit.db.Database database;
 
     private Api api;
     private Auth admin;
@@ -168,6 +171,22 @@ class EconomyApiIT {
         JsonNode entries = json(api.get("/economy/accounts/" + client + "/statement", asClient), 200).get("items");
         assertThat(entries.findValuesAsText("code")).containsExactly("escrow_return", "escrow_hold", "deposit");
         assertThat(entries.get(0).get("balance_after").asLong()).isEqualTo(7000);
+        assertLedgerHolds();
+    }
+
+    @Test
+    void theLedgersHistoryCannotBeRewrittenEvenWithTheServicesOwnDatabaseRole() {
+        String client = "cl_" + UUID.randomUUID();
+        json(api.post("/economy/deposits", admin, "{\"deposit_id\":\"d-" + client + "\",\"owner_id\":\"" + client
+                + "\",\"amount\":500}"), 201);
+        for (String rewrite : List.of("UPDATE transfers SET amount = amount + 1000 WHERE transfer_id = 'deposit:d-"
+                        + client + "'", "DELETE FROM transfers WHERE transfer_id = 'deposit:d-" + client + "'",
+                "TRUNCATE transfers CASCADE")) {
+            assertThatThrownBy(() -> database.client().execute().dml(rewrite)).as(rewrite)
+                    .hasStackTraceContaining("ledger transfers are immutable");
+        }
+        assertThat(database.client().execute().query("SELECT count(*) AS n FROM transfers WHERE transfer_id LIKE ?",
+                "%" + client + "%").findFirst().orElseThrow().column("n").getLong()).isEqualTo(1);
         assertLedgerHolds();
     }
 
