@@ -299,69 +299,69 @@ public final class Benchmark {
         return creds;
     }
 
-    /** One task per call: claim, then complete with its attempt. */
-    private double claimComplete(String capability, int agents, int total) throws Exception {
-        List<String[]> creds = routedWork(capability, agents, total);
+    /** What one agent does in a throughput case: claim and report until {@code done} reaches the total. */
+    private interface AgentLoop {
+        void run(String[] agent, AtomicInteger done) throws Exception;
+    }
+
+    /** Times {@code agents} agents working through {@code total} routed tasks, with the CPU split. */
+    private double agentThroughput(String label, List<String[]> creds, int total, AgentLoop loop) throws Exception {
         AtomicInteger done = new AtomicInteger();
         CpuSplit cpu = CpuSplit.start(platform);
         long t0 = System.nanoTime();
-        runConcurrently(agents, i -> {
-            String[] c = creds.get(i);
+        runConcurrently(creds.size(), i -> {
             while (done.get() < total) {
-                HttpResponse<String> r = post("/aitp/agents/" + c[0] + "/claim?wait_seconds=1", "", null, c[1]);
-                if (r.statusCode() != 200) {
-                    continue;
-                }
-                JsonNode claimed = JSON.readTree(r.body());
-                String id = claimed.at("/task/task_id").asText();
-                if (post("/aitp/tasks/" + id + "/complete", "{\"result\":{\"ok\":true},\"attempt_no\":"
-                        + claimed.get("attempt_no").asInt() + "}", null, c[1]).statusCode() == 200) {
-                    done.incrementAndGet();
-                }
+                loop.run(creds.get(i), done);
             }
         });
         double rate = total / ((System.nanoTime() - t0) / 1e9);
-        System.out.printf("  claim+complete: %d agents, %d tasks, %.0f/s%n    cpu: %s%n", agents, total, rate, cpu.end());
+        System.out.printf("  %s: %d agents, %d tasks, %.0f/s%n    cpu: %s%n", label, creds.size(), total, rate, cpu.end());
         return rate;
+    }
+
+    /** One task per call: claim, then complete with its attempt. */
+    private double claimComplete(String capability, int agents, int total) throws Exception {
+        return agentThroughput("claim+complete", routedWork(capability, agents, total), total, (c, done) -> {
+            HttpResponse<String> r = post("/aitp/agents/" + c[0] + "/claim?wait_seconds=1", "", null, c[1]);
+            if (r.statusCode() != 200) {
+                return;
+            }
+            JsonNode claimed = JSON.readTree(r.body());
+            String id = claimed.at("/task/task_id").asText();
+            if (post("/aitp/tasks/" + id + "/complete", "{\"result\":{\"ok\":true},\"attempt_no\":"
+                    + claimed.get("attempt_no").asInt() + "}", null, c[1]).statusCode() == 200) {
+                done.incrementAndGet();
+            }
+        });
     }
 
     /** Up to {@code perCall} tasks per claim, their results in one report. */
     private double batchedClaimComplete(String capability, int agents, int perCall, int total) throws Exception {
-        List<String[]> creds = routedWork(capability, agents, total);
-        AtomicInteger done = new AtomicInteger();
-        CpuSplit cpu = CpuSplit.start(platform);
-        long t0 = System.nanoTime();
-        runConcurrently(agents, i -> {
-            String[] c = creds.get(i);
-            while (done.get() < total) {
-                HttpResponse<String> r = post("/aitp/agents/" + c[0] + "/claims?max_tasks=" + perCall
-                        + "&wait_seconds=1", "", null, c[1]);
-                JsonNode items = JSON.readTree(r.body()).path("items");
-                if (r.statusCode() != 200 || items.isEmpty()) {
-                    continue;
-                }
-                StringBuilder report = new StringBuilder("{\"items\":[");
-                for (int k = 0; k < items.size(); k++) {
-                    report.append(k == 0 ? "" : ",").append("{\"task_id\":\"")
-                            .append(items.get(k).at("/task/task_id").asText()).append("\",\"attempt_no\":")
-                            .append(items.get(k).get("attempt_no").asInt())
-                            .append(",\"outcome\":\"COMPLETED\",\"result\":{\"ok\":true}}");
-                }
-                HttpResponse<String> answer = post("/aitp/agents/" + c[0] + "/results", report.append("]}").toString(),
-                        null, c[1]);
-                if (answer.statusCode() == 200) {
-                    for (JsonNode a : JSON.readTree(answer.body()).get("items")) {
-                        if (a.get("status").asInt() == 200) {
-                            done.incrementAndGet();
+        return agentThroughput("batched claims (" + perCall + " per call) + results",
+                routedWork(capability, agents, total), total, (c, done) -> {
+                    HttpResponse<String> r = post("/aitp/agents/" + c[0] + "/claims?max_tasks=" + perCall
+                            + "&wait_seconds=1", "", null, c[1]);
+                    JsonNode items = JSON.readTree(r.body()).path("items");
+                    if (r.statusCode() != 200 || items.isEmpty()) {
+                        return;
+                    }
+                    StringBuilder report = new StringBuilder("{\"items\":[");
+                    for (int k = 0; k < items.size(); k++) {
+                        report.append(k == 0 ? "" : ",").append("{\"task_id\":\"")
+                                .append(items.get(k).at("/task/task_id").asText()).append("\",\"attempt_no\":")
+                                .append(items.get(k).get("attempt_no").asInt())
+                                .append(",\"outcome\":\"COMPLETED\",\"result\":{\"ok\":true}}");
+                    }
+                    HttpResponse<String> answer = post("/aitp/agents/" + c[0] + "/results",
+                            report.append("]}").toString(), null, c[1]);
+                    if (answer.statusCode() == 200) {
+                        for (JsonNode a : JSON.readTree(answer.body()).get("items")) {
+                            if (a.get("status").asInt() == 200) {
+                                done.incrementAndGet();
+                            }
                         }
                     }
-                }
-            }
-        });
-        double rate = total / ((System.nanoTime() - t0) / 1e9);
-        System.out.printf("  batched claims (%d per call) + results: %d agents, %d tasks, %.0f/s%n    cpu: %s%n", perCall,
-                agents, total, rate, cpu.end());
-        return rate;
+                });
     }
 
     /**

@@ -166,8 +166,7 @@ class AuctionApiIT {
         Auth asClient = Auth.bearer(jwt.issue(client, List.of(Roles.CLIENT), 600));
         UUID task = UUID.randomUUID();
         open(task, client, 1000, 60);
-        json(api.post("/economy/auctions/" + task + "/bids", AGENT1, bid(500, 60, 0.9)), 200);
-        json(api.post("/economy/auctions/" + task + "/bids", AGENT2, bid(600, 60, 0.9)), 200);
+        bothBid(task);
         assertThat(awaitEnd(task, asClient).get("status").asText()).isEqualTo("AWARDED");
         // the task is still retrying when its escrow's timer runs out; a plain escrow beside it expires
         String plain = "plain-" + UUID.randomUUID();
@@ -200,10 +199,8 @@ class AuctionApiIT {
         try {
             open(blocked, client, 1000, 60);
             open(other, client, 1000, 60);
-            for (UUID task : List.of(blocked, other)) {
-                json(api.post("/economy/auctions/" + task + "/bids", AGENT1, bid(500, 60, 0.9)), 200);
-                json(api.post("/economy/auctions/" + task + "/bids", AGENT2, bid(600, 60, 0.9)), 200);
-            }
+            bothBid(blocked);
+            bothBid(other);
             assertThat(awaitEnd(other, asClient).get("status").asText()).isEqualTo("AWARDED");
             assertThat(json(api.get("/economy/auctions/" + blocked, asClient), 200).get("status").asText())
                     .as("the failing one waits for the next pass").isEqualTo("OPEN");
@@ -489,6 +486,12 @@ class AuctionApiIT {
                 + "\",\"client_id\":\"" + client + "\",\"capability\":\"cap\",\"task_type\":\"t\",\"budget\":" + budget
                 + ",\"deadline_seconds\":" + seconds + ",\"invited\":[{\"agent_id\":\"" + a1
                 + "\",\"trust_score\":0.9},{\"agent_id\":\"" + a2 + "\",\"trust_score\":0.5}]}]}"), 204);
+    }
+
+    /** Both invitees bid: the auction is due at once. */
+    private void bothBid(UUID task) {
+        json(api.post("/economy/auctions/" + task + "/bids", AGENT1, bid(500, 60, 0.9)), 200);
+        json(api.post("/economy/auctions/" + task + "/bids", AGENT2, bid(600, 60, 0.9)), 200);
     }
 
     private static String bid(long price, int eta, double confidence) {
