@@ -61,11 +61,12 @@ public final class Benchmark {
             switch (args[i]) {
                 case "--scale" -> scale = Integer.parseInt(args[++i]);
                 case "--latency-only" -> only = "latency";
+                case "--claims-only" -> only = "claims";
                 case "--backlog" -> backlog = Integer.parseInt(args[++i]);
                 case "--analytics" -> analytics = true;
                 case "--tasks" -> analyticsTasks = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (known: --scale N, --latency-only, --backlog N, --analytics [--tasks N])");
+                        + " (known: --scale N, --latency-only, --claims-only, --backlog N, --analytics [--tasks N])");
             }
         }
         Path home = Path.of(System.getProperty("ains.home", ".")).toAbsolutePath().normalize();
@@ -83,6 +84,12 @@ public final class Benchmark {
             if ("latency".equals(only)) {
                 // the latency cases on a platform without the throughput phases' leftovers
                 b.latencies(scale);
+                return;
+            }
+            if ("claims".equals(only)) {
+                // the agent cases alone, for profiling the claim and report path
+                b.claimComplete("bench-work", 8, 4000 * scale);
+                b.batchedClaimComplete("bench-work-batched", 8, 32, 8000 * scale);
                 return;
             }
             double ceiling = b.readCeiling(32, 8000 * scale);
@@ -182,11 +189,21 @@ public final class Benchmark {
     }
 
     /** The services' JIT needs a while under load before figures mean anything. */
+    /**
+     * The JIT compiles what runs: a third to a half of every JVM's CPU went to the compiler during a first
+     * pass over the agent path (async-profiler, 2 cores). So each path measured later runs here first.
+     */
     private void warmUp() throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(25).toNanos();
+        System.out.println("Warming up (the figures below this line until 'measuring' are not results)…");
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < end) {
             submissions(32, 1000);
         }
+        batchSubmissions(8, 100, 20);
+        claimComplete("bench-warm", 8, 2000);
+        batchedClaimComplete("bench-warm-batched", 8, 32, 3000);
+        awaitQuiet();
+        System.out.println("Measuring…");
     }
 
     /**

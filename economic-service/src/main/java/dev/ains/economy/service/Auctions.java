@@ -25,7 +25,6 @@ import dev.ains.kit.jobs.BackgroundJobs;
 import dev.ains.kit.json.Json;
 import dev.ains.kit.outbox.Outbox;
 import dev.ains.kit.outbox.OutboxEvent;
-import dev.ains.kit.outbox.OutboxRelay;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.store.Cursor;
 import io.helidon.dbclient.DbExecute;
@@ -63,8 +62,6 @@ public class Auctions {
     LedgerMetrics metrics;
     @Inject
     BackgroundJobs jobs;
-    @Inject
-    OutboxRelay relay;
 
     public record Invite(UUID agentId, double trustScore) {
     }
@@ -201,7 +198,6 @@ public class Auctions {
             }
             awardIn(tx, a);
         });
-        relay.wake();
         return get(caller, id);
     }
 
@@ -259,9 +255,6 @@ public class Auctions {
             }
         }
         store.endAwardPass();
-        if (n > 0) {
-            relay.wake();
-        }
         return n;
     }
 

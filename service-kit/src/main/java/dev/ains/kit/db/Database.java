@@ -1,9 +1,14 @@
 package dev.ains.kit.db;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
+import dev.ains.kit.outbox.Outbox;
 import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbStatements;
@@ -27,6 +32,7 @@ public class Database {
 
     private final DbClient client;
     private final DatabaseSettings settings;
+    private final List<Consumer<Set<String>>> eventsCommitted = new CopyOnWriteArrayList<>();
 
     @Inject
     public Database(Config config) {
@@ -71,13 +77,20 @@ public class Database {
         return settings;
     }
 
-    /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs work in one transaction: committed when it returns, rolled back when it throws. The outbox
+     * events it adds are written with one statement just before the commit.
+     */
     public <T> T inTransaction(Function<DbTransaction, T> work) {
         DbTransaction tx = client.transaction();
         T result;
+        Set<String> wrote;
+        Outbox.begin(tx);
         try {
             result = work.apply(tx);
+            wrote = Outbox.flush(tx);
         } catch (RuntimeException | Error e) {
+            Outbox.discard(tx);
             try {
                 tx.rollback();
             } catch (RuntimeException suppressed) {
@@ -86,7 +99,15 @@ public class Database {
             throw e;
         }
         tx.commit();
+        if (!wrote.isEmpty()) {
+            eventsCommitted.forEach(l -> l.accept(wrote));
+        }
         return result;
+    }
+
+    /** Called after each commit that wrote outbox events, with their destinations (the relay wakes on it). */
+    public void onEventsCommitted(Consumer<Set<String>> listener) {
+        eventsCommitted.add(listener);
     }
 
     public void inTransactionRun(java.util.function.Consumer<DbTransaction> work) {

@@ -3,6 +3,7 @@ package dev.ains.kit.outbox;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,6 +67,7 @@ public class OutboxRelay {
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestAgeMs = new AtomicLong();
     private final List<WakeableWorker> workers = new ArrayList<>();
+    private final List<String> workerDestinations = new ArrayList<>();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         if (!sinks.isResolvable() && sinks.isUnsatisfied()) {
@@ -81,14 +83,28 @@ public class OutboxRelay {
             WakeableWorker w = new WakeableWorker("outbox-relay-" + destination, () -> relayOnce(destination),
                     pollMs, sink instanceof LocalOutboxSink ? 0 : batchWindowMs, batchSize);
             workers.add(jobs.start(w));
+            workerDestinations.add(destination);
         }
+        database.onEventsCommitted(this::wake);
         ScheduledExecutorService s = jobs.scheduler();
         s.scheduleWithFixedDelay(this::measureBacklog, 1, 5, TimeUnit.SECONDS);
     }
 
-    /** Asks the relay to look now (after a commit that wrote events) instead of at its next poll. */
+    /**
+     * Asks every worker to look now instead of at its next poll. Events added with {@link Outbox} inside
+     * {@code Database.inTransaction} wake their own destinations' workers at commit; this is for events
+     * written by SQL of a service's own.
+     */
     public void wake() {
         workers.forEach(WakeableWorker::wake);
+    }
+
+    private void wake(Set<String> destinations) {
+        for (int i = 0; i < workers.size(); i++) {
+            if (destinations.contains(workerDestinations.get(i))) {
+                workers.get(i).wake();
+            }
+        }
     }
 
     /**

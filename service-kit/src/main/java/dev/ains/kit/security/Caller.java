@@ -1,7 +1,9 @@
 package dev.ains.kit.security;
 
 import java.security.Principal;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 import dev.ains.kit.error.ApiProblem;
 import jakarta.ws.rs.core.SecurityContext;
@@ -26,6 +28,18 @@ public record Caller(String id, Set<String> roles) implements Principal {
 
     public boolean isAgent() {
         return roles.contains(Roles.AGENT);
+    }
+
+    /** The agent's id when the caller is an agent (agent ids are UUIDs; anything else is no agent of ours). */
+    public Optional<UUID> agentId() {
+        if (!isAgent()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** The caller of the current request; the auth filter guarantees one on every non-public resource. */

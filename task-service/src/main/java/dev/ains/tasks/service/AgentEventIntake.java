@@ -8,7 +8,6 @@ import java.util.Set;
 import dev.ains.kit.db.Database;
 import dev.ains.kit.error.Check;
 import dev.ains.kit.outbox.Outbox;
-import dev.ains.kit.outbox.OutboxRelay;
 import dev.ains.tasks.api.model.AgentEvent;
 import dev.ains.tasks.client.EventSinks;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,8 +25,6 @@ public class AgentEventIntake {
 
     @Inject
     Database database;
-    @Inject
-    OutboxRelay relay;
 
     public void ingest(List<AgentEvent> events) {
         Check check = Check.of().required("events", events);
@@ -67,6 +64,5 @@ public class AgentEventIntake {
                 Outbox.add(tx, List.of(EventSinks.EVENTS), e.getEventId(), e.getEventType(), e.getOccurredAt(), data);
             }
         });
-        relay.wake();
     }
 }

@@ -17,7 +17,6 @@ import dev.ains.kit.error.ApiProblem;
 import dev.ains.kit.error.Check;
 import dev.ains.kit.error.FieldError;
 import dev.ains.kit.json.Json;
-import dev.ains.kit.outbox.OutboxRelay;
 import dev.ains.kit.security.Caller;
 import dev.ains.tasks.lifecycle.TaskState;
 import dev.ains.tasks.store.TaskRecord;
@@ -49,8 +48,6 @@ public class AgentWorkService {
     ClaimSignals signals;
     @Inject
     Dispatcher dispatcher;
-    @Inject
-    OutboxRelay relay;
     @Inject
     AgentActivity activity;
 
@@ -85,7 +82,6 @@ public class AgentWorkService {
                 for (TaskRecord t : claimed.get().tasks()) {
                     metrics.pickup(Duration.between(t.attemptCount() == 1 ? t.createdAt() : t.updatedAt(), now));
                 }
-                relay.wake();
                 LOG.fine(() -> "agent " + agentId + " claimed " + claimed.get().tasks().stream()
                         .map(t -> t.taskId() + " attempt " + t.attemptCount()).toList());
                 return claimed.get();
@@ -173,12 +169,23 @@ public class AgentWorkService {
         activity.saw(caller);
         check(r).orThrow();
         TaskRecord after = database.inTransaction(tx -> {
+            Optional<UUID> agent = caller.agentId();
+            if (r.completed() && (agent.isPresent() || caller.isAdmin())) {
+                // the common case in one statement; anything unusual falls through to the checked path
+                Optional<TaskStore.Completion> done = store.completeHeld(tx, r.taskId(), r.attemptNo(),
+                        agent.orElse(null), r.result(), r.executionMs());
+                if (done.isPresent()) {
+                    TaskRecord t = done.get().task();
+                    completed(tx, t, t.assignedAgentId(), t.attemptCount(), t.executionMs(), r.result(),
+                            done.get().hasDependents());
+                    return t;
+                }
+            }
             SlotReleases freed = new SlotReleases();
             apply(tx, caller, r, freed);
             freed.release(tx, store);
             return store.find(tx, r.taskId()).orElseThrow();
         });
-        relay.wake();
         dispatcher.wake();
         return after;
     }
@@ -231,7 +238,6 @@ public class AgentWorkService {
                 }
             }).toList();
         }
-        relay.wake();
         dispatcher.wake();
         return out;
     }
@@ -291,13 +297,22 @@ public class AgentWorkService {
         freed.add(t.assignedAgentId());
         store.markCompleted(tx, taskId, r.result(), ms);
         store.endAttempt(tx, taskId, t.attemptCount(), "SUCCEEDED", null, null, null);
-        TaskEvents.outcome(tx, t, t.assignedAgentId(), "SUCCEEDED", ms);
-        TaskEvents.completed(tx, t, t.assignedAgentId(), t.attemptCount(), ms, r.result());
+        completed(tx, t, t.assignedAgentId(), t.attemptCount(), ms, r.result(), true);
+        return TaskState.COMPLETED;
+    }
+
+    /** What follows a completion, whichever path wrote it: its events, metrics and unblocked dependents. */
+    private void completed(DbExecute tx, TaskRecord t, UUID agent, int attempt, long ms, JsonNode result,
+                           boolean mayHaveDependents) {
+        TaskEvents.outcome(tx, t, agent, "SUCCEEDED", ms);
+        TaskEvents.completed(tx, t, agent, attempt, ms, result);
         TaskEvents.settlement(tx, t, TaskState.COMPLETED, null);
         metrics.completed(t.taskType());
-        lifecycle.unblockDependents(tx, t);
-        LOG.fine(() -> "task " + taskId + " completed by agent " + t.assignedAgentId() + " in " + ms + " ms");
-        return TaskState.COMPLETED;
+        if (mayHaveDependents) {
+            lifecycle.unblockDependents(tx, t);
+        }
+        LOG.fine(() -> "task " + t.taskId() + " completed by agent " + agent + " attempt " + attempt + " in " + ms
+                + " ms");
     }
 
     /**

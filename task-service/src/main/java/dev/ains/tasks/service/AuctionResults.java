@@ -7,7 +7,6 @@ import java.util.logging.Logger;
 
 import dev.ains.kit.db.Database;
 import dev.ains.kit.error.Check;
-import dev.ains.kit.outbox.OutboxRelay;
 import dev.ains.tasks.api.model.AuctionResult;
 import dev.ains.tasks.lifecycle.TaskState;
 import dev.ains.tasks.store.TaskRecord;
@@ -39,8 +38,6 @@ public class AuctionResults {
     ClaimSignals signals;
     @Inject
     Dispatcher dispatcher;
-    @Inject
-    OutboxRelay relay;
 
     public void ingest(List<AuctionResult> results) {
         Check check = Check.of().required("results", results);
@@ -61,7 +58,6 @@ public class AuctionResults {
             routed.map(TaskRecord::assignedAgentId).ifPresent(signals::signal);
         }
         dispatcher.wake();
-        relay.wake();
     }
 
     private Optional<TaskRecord> apply(DbExecute tx, TaskRecord t, AuctionResult r) {

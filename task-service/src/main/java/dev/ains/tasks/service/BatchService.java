@@ -16,7 +16,6 @@ import dev.ains.kit.error.ApiProblem;
 import dev.ains.kit.error.Check;
 import dev.ains.kit.error.FieldError;
 import dev.ains.kit.outbox.Outbox;
-import dev.ains.kit.outbox.OutboxRelay;
 import dev.ains.kit.security.Caller;
 import dev.ains.tasks.client.EventSinks;
 import dev.ains.tasks.lifecycle.TaskState;
@@ -48,8 +47,6 @@ public class BatchService {
     TaskMetrics metrics;
     @Inject
     Dispatcher dispatcher;
-    @Inject
-    OutboxRelay relay;
     @Inject
     EventStore events;
 
@@ -236,7 +233,6 @@ public class BatchService {
         });
         rows.forEach(r -> metrics.created(r.taskType()));
         dispatcher.wake();
-        relay.wake();
         List<Rejected> rejected = errors.entrySet().stream()
                 .map(e -> new Rejected(e.getKey(), items.get(e.getKey()).key(), e.getValue())).toList();
         return new Created(batchId, accepted, rejected);
@@ -265,9 +261,6 @@ public class BatchService {
             }
             return finished.size();
         });
-        if (n > 0) {
-            relay.wake();
-        }
         return n;
     }
 
@@ -298,7 +291,6 @@ public class BatchService {
             }
             return store.batchCounts(tx, batchId);
         });
-        relay.wake();
         return status(b, counts);
     }
 

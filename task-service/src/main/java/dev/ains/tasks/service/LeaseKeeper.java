@@ -8,7 +8,6 @@ import java.util.logging.Logger;
 
 import dev.ains.kit.db.Database;
 import dev.ains.kit.jobs.BackgroundJobs;
-import dev.ains.kit.outbox.OutboxRelay;
 import dev.ains.tasks.client.RegistryGateway;
 import dev.ains.tasks.lifecycle.TaskState;
 import dev.ains.tasks.store.TaskRecord;
@@ -42,8 +41,6 @@ public class LeaseKeeper {
     Dispatcher dispatcher;
     @Inject
     Router router;
-    @Inject
-    OutboxRelay relay;
     @Inject
     TaskSettings settings;
     @Inject
@@ -79,7 +76,6 @@ public class LeaseKeeper {
         });
         if (n > 0) {
             dispatcher.wake();
-            relay.wake();
         }
         return n;
     }
@@ -105,7 +101,6 @@ public class LeaseKeeper {
         }
         if (unblocked + cancelled > 0) {
             dispatcher.wake();
-            relay.wake();
         }
         return unblocked + cancelled;
     }
@@ -125,7 +120,6 @@ public class LeaseKeeper {
                     }).orElse(0));
         }
         if (n > 0) {
-            relay.wake();
             dispatcher.wake();
         }
         return n;
@@ -162,7 +156,6 @@ public class LeaseKeeper {
         if (n > 0) {
             int count = n;
             LOG.info(() -> "took back " + count + " tasks from agents that went away: " + gone);
-            relay.wake();
             dispatcher.wake();
         }
         return n;

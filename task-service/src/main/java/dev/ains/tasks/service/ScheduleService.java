@@ -15,7 +15,6 @@ import dev.ains.kit.error.ApiProblem;
 import dev.ains.kit.error.Check;
 import dev.ains.kit.error.FieldError;
 import dev.ains.kit.jobs.BackgroundJobs;
-import dev.ains.kit.outbox.OutboxRelay;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.security.Roles;
 import dev.ains.kit.store.Cursor;
@@ -52,8 +51,6 @@ public class ScheduleService {
     BackgroundJobs jobs;
     @Inject
     ClaimSignals signals;
-    @Inject
-    OutboxRelay relay;
     @Inject
     @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
     MetricRegistry metrics;
@@ -188,9 +185,6 @@ public class ScheduleService {
                     signals.signal(t.assignedAgentId());
                 }
             }
-        }
-        if (fired > 0) {
-            relay.wake();
         }
         return fired;
     }

@@ -10,7 +10,6 @@ import dev.ains.kit.db.Database;
 import dev.ains.kit.error.ApiProblem;
 import dev.ains.kit.error.Check;
 import dev.ains.kit.json.Json;
-import dev.ains.kit.outbox.OutboxRelay;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.security.Secrets;
 import dev.ains.kit.store.Cursor;
@@ -43,8 +42,6 @@ public class TaskService {
     TaskMetrics metrics;
     @Inject
     ClaimSignals signals;
-    @Inject
-    OutboxRelay relay;
 
     public record NewTask(String taskType, String capability, JsonNode inputData, Integer priority,
                           Integer timeoutSeconds, Integer maxRetries, Double minTrust, RetryPolicy retryPolicy,
@@ -148,7 +145,6 @@ public class TaskService {
         if (created.task().assignedAgentId() != null) {
             signals.signal(created.task().assignedAgentId());
         }
-        relay.wake();
         return created;
     }
 
@@ -238,7 +234,6 @@ public class TaskService {
             return requeue(tx, t);
         });
         signalAssigned(after);
-        relay.wake();
         return after;
     }
 
@@ -265,7 +260,6 @@ public class TaskService {
             return out;
         });
         done.forEach(this::signalAssigned);
-        relay.wake();
         return new Redriven(done.stream().map(TaskRecord::taskId).toList());
     }
 
@@ -363,7 +357,6 @@ public class TaskService {
             lifecycle.cancel(tx, t, reason, caller.id());
             return store.find(tx, id).orElseThrow();
         });
-        relay.wake();
         return after;
     }
 

@@ -28,7 +28,6 @@ import dev.ains.kit.db.Database;
 import dev.ains.kit.jobs.BackgroundJobs;
 import dev.ains.kit.jobs.WakeableWorker;
 import dev.ains.kit.outbox.Outbox;
-import dev.ains.kit.outbox.OutboxRelay;
 import dev.ains.tasks.client.EventSinks;
 import dev.ains.tasks.lifecycle.WebhookSignature;
 import dev.ains.tasks.store.WebhookStore;
@@ -63,8 +62,6 @@ public class WebhookSender {
     WebhookMetrics metrics;
     @Inject
     BackgroundJobs jobs;
-    @Inject
-    OutboxRelay relay;
 
     private final Map<UUID, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
@@ -107,9 +104,6 @@ public class WebhookSender {
                 try {
                     Result r = send(c);
                     database.inTransactionRun(tx -> record(tx, c, r));
-                    if (!r.ok()) {
-                        relay.wake(); // a webhook.disabled event may be waiting
-                    }
                 } catch (RuntimeException e) {
                     // the lease runs out and the delivery is tried again
                     LOG.log(Level.WARNING, "delivery " + c.deliveryId() + " could not be recorded", e);

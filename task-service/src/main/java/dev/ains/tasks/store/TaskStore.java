@@ -317,6 +317,21 @@ public class TaskStore {
         tx.namedUpdate("attempt-started", taskId, attemptNo);
     }
 
+    /** A completion the one-statement path made: the task as completed, and whether tasks depend on it. */
+    public record Completion(TaskRecord task, boolean hasDependents) {
+    }
+
+    /**
+     * Completes a claimed task held by {@code agentId} (any agent when null) on {@code attemptNo} (the
+     * current one when null), ends the attempt and frees the agent's slot, in one statement. Empty when the
+     * task is not in that state: nothing was changed, and the checked path finds out why.
+     */
+    public Optional<Completion> completeHeld(DbExecute tx, UUID taskId, Integer attemptNo, UUID agentId,
+                                             JsonNode result, Long executionMs) {
+        return tx.namedGet("complete-held", result == null ? null : Json.write(result), executionMs, taskId, attemptNo,
+                agentId, agentId).map(r -> new Completion(task(r), r.column("has_dependents").getBoolean()));
+    }
+
     public void markCompleted(DbExecute tx, UUID taskId, JsonNode result, long executionMs) {
         tx.namedUpdate("mark-completed", result == null ? null : Json.write(result), executionMs, taskId);
     }
