@@ -65,6 +65,11 @@ public final class Launcher {
         }
         sb.append(String.format("%n  PostgreSQL         %s%n", platform.dbUrl()));
         sb.append(String.format("%nA client token (valid 1 h):%n  export AINS_TOKEN=%s%n", token));
+        // the operator of a local run acts as admin too (deposits, every task, redrive); set
+        // AINS_ADMIN_CLIENT_ID / AINS_ADMIN_CLIENT_SECRET beforehand to choose them
+        var admin = platform.adminCredentials();
+        sb.append(String.format("%nThe admin client (sign in at %s/ains/auth/token):%n  client_id %s%n"
+                + "  client_secret %s%n", platform.url("agent-registry"), admin.getKey(), admin.getValue()));
         sb.append(String.format("%nTry:%n  curl -s -X POST %s/aitp/tasks -H \"Authorization: Bearer $AINS_TOKEN\" "
                 + "-H 'Content-Type: application/json' \\%n    -d '{\"task_type\":\"echo\",\"capability_required\":"
                 + "\"echo\",\"input_data\":{\"text\":\"hello\"}}'%n", platform.url("task-service")));

@@ -53,8 +53,9 @@ public final class Platform implements AutoCloseable {
     private final List<Process> agents = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String jwtSecret = random(48);
-    private final String adminId = "admin";
-    private final String adminSecret = random(32);
+    /** The admin client: the operator's own (AINS_ADMIN_CLIENT_ID / _SECRET, as in compose) or a new one. */
+    private final String adminId = envOr("AINS_ADMIN_CLIENT_ID", "admin");
+    private final String adminSecret = envOr("AINS_ADMIN_CLIENT_SECRET", random(32));
     private final Path logDir;
     private String dbUrl;
 
@@ -173,6 +174,16 @@ public final class Platform implements AutoCloseable {
     public void deposit(String depositId, String ownerId, long amount) {
         post(url("economic-service") + "/economy/deposits", "{\"deposit_id\":\"" + depositId + "\",\"owner_id\":\""
                 + ownerId + "\",\"amount\":" + amount + "}", adminToken());
+    }
+
+    /** The admin client's id and secret, for a person to sign in with (the local run prints them). */
+    public Map.Entry<String, String> adminCredentials() {
+        return Map.entry(adminId, adminSecret);
+    }
+
+    private static String envOr(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
     }
 
     public String adminToken() {

@@ -144,7 +144,7 @@ final class AnalyticsBenchmark {
     /** Events for {@code tasks} new tasks (created, assigned, completed) through the intake, 1,000 a batch. */
     private double intake(int tasks) throws Exception {
         String secret = platform.serviceEnv().get("AINS_AUTH_JWT_SECRET");
-        String token = new JwtService(secret, 3600, "bench").issue("task-service", List.of(Roles.SERVICE), 3600);
+        String token = new JwtService(java.util.Optional.of(secret), false, 3600, "bench").issue("task-service", List.of(Roles.SERVICE), 3600);
         List<String> events = new ArrayList<>();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         for (int i = 0; i < tasks; i++) {

@@ -11,6 +11,7 @@ import dev.ains.kit.error.Check;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.security.JwtService;
 import dev.ains.kit.security.Roles;
+import dev.ains.kit.security.SecretPolicy;
 import dev.ains.kit.security.Secrets;
 import dev.ains.registry.store.RegistryStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,7 +39,10 @@ public class ClientService {
     }
 
     void ensureAdmin(@Observes @Initialized(jakarta.enterprise.context.ApplicationScoped.class) Object ignored) {
-        if (!settings.adminClientId().isBlank() && !settings.adminClientSecret().isBlank()) {
+        if (!settings.adminClientId().isBlank()) {
+            // an operator-chosen secret that opens everything: a weak or example one stops the start
+            SecretPolicy.requireStrong("ains.registry.admin-client-secret", settings.adminClientSecret(),
+                    SecretPolicy.MIN_OPERATOR_SECRET_CHARS);
             store.upsertClient(settings.adminClientId(), "admin", Secrets.hash(settings.adminClientSecret()),
                     List.of(Roles.ADMIN, Roles.CLIENT));
             LOG.info(() -> "admin client " + settings.adminClientId() + " is ready");

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** agent-registry on a random port against a real (embedded) PostgreSQL, over HTTP. */
 @HelidonTest
+@AddConfig(key = "ains.local", value = "true")
 @AddConfig(key = "ains.db.embedded.durable", value = "false")
 @AddConfig(key = "ains.registry.heartbeat.missed-intervals", value = "1")
 @AddConfig(key = "ains.registry.offline-check-ms", value = "200")

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** analytics-service over HTTP against a real PostgreSQL: idempotent intake and the summary. */
 @HelidonTest
+@AddConfig(key = "ains.local", value = "true")
 @AddConfig(key = "ains.db.embedded.durable", value = "false")
 class AnalyticsApiIT {
     /** Stands in for agent-registry (trust scores); started before the container reads its URL. */

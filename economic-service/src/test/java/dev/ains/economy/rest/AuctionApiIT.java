@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * task-service (where auction results are delivered through the outbox).
  */
 @HelidonTest
+@AddConfig(key = "ains.local", value = "true")
 @AddConfig(key = "ains.db.embedded.durable", value = "false")
 @AddConfig(key = "ains.economy.auction-check-ms", value = "100")
 @AddConfig(key = "ains.outbox.poll-ms", value = "50")

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * settlement over HTTP, every error case, and a concurrency test that tries hard to break the ledger.
  */
 @HelidonTest
+@AddConfig(key = "ains.local", value = "true")
 @AddConfig(key = "ains.db.embedded.durable", value = "false")
 @AddConfig(key = "ains.economy.expiry-check-ms", value = "200")
 class EconomyApiIT {

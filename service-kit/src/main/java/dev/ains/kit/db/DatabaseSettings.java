@@ -7,10 +7,12 @@ import org.eclipse.microprofile.config.Config;
 
 /**
  * Where a service's data lives. {@code ains.db.url} (env {@code AINS_DB_URL}) names an existing
- * PostgreSQL; without it the service starts an embedded one. Each service works in its own schema.
+ * PostgreSQL. Without it, a local run ({@code ains.local=true}: a developer's machine, the tests) starts an
+ * embedded one; anywhere else the service refuses to start, because data written to a throw-away
+ * database that nobody asked for would be lost. Each service works in its own schema.
  */
 public record DatabaseSettings(String url, String user, String password, String schema, int poolSize,
-                               int embeddedPort, Path embeddedDataDir, boolean embeddedDurable) {
+                               int embeddedPort, Path embeddedDataDir, boolean embeddedDurable, boolean local) {
 
     public static DatabaseSettings from(Config config) {
         return new DatabaseSettings(
@@ -22,11 +24,16 @@ public record DatabaseSettings(String url, String user, String password, String 
                 config.getOptionalValue("ains.db.embedded.port", Integer.class).orElse(0),
                 config.getOptionalValue("ains.db.embedded.data-dir", String.class)
                         .filter(s -> !s.isBlank()).map(Path::of).orElse(null),
-                config.getOptionalValue("ains.db.embedded.durable", Boolean.class).orElse(true));
+                config.getOptionalValue("ains.db.embedded.durable", Boolean.class).orElse(true),
+                config.getOptionalValue("ains.local", Boolean.class).orElse(false));
     }
 
-    /** The server URL, starting the embedded server when none is configured. */
+    /** The server URL, starting the embedded server when none is configured in a local run. */
     public String serverUrl() {
+        if (url == null && !local) {
+            throw new IllegalStateException("ains.db.url (AINS_DB_URL) is not set: refusing to start without a"
+                    + " database (an embedded PostgreSQL is started only in a local run, ains.local=true)");
+        }
         return Optional.ofNullable(url)
                 .orElseGet(() -> EmbeddedDatabase.start(embeddedPort, embeddedDataDir, embeddedDurable));
     }

@@ -20,17 +20,18 @@ import io.jsonwebtoken.JwtParser;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Signs and verifies the platform's JWTs (HMAC-SHA, HS256 to HS512 by secret length, with a secret shared by the services through
- * {@code ains.auth.jwt-secret}). The registry issues client tokens; every service mints its own
+ * {@code ains.auth.jwt-secret}, which must be set and strong: see {@link SecretPolicy}). The registry issues client tokens; every service mints its own
  * short-lived service token for the calls it makes.
  */
 @ApplicationScoped
 public class JwtService {
-    public static final String DEV_SECRET = "ains-local-development-secret-change-me-0123456789";
     private static final Logger LOG = Logger.getLogger(JwtService.class.getName());
     private static final String ISSUER = "ains";
 
@@ -53,20 +54,21 @@ public class JwtService {
     }
 
     @Inject
-    public JwtService(@ConfigProperty(name = "ains.auth.jwt-secret", defaultValue = DEV_SECRET) String secret,
+    public JwtService(@ConfigProperty(name = "ains.auth.jwt-secret") Optional<String> secret,
+                      @ConfigProperty(name = "ains.local", defaultValue = "false") boolean local,
                       @ConfigProperty(name = "ains.auth.token-ttl-seconds", defaultValue = "3600") long ttlSeconds,
                       @ConfigProperty(name = "ains.service.name", defaultValue = "ains") String serviceName) {
-        this(secret, ttlSeconds, serviceName, Clock.systemUTC());
+        this(SecretPolicy.tokenSecret(secret, local), ttlSeconds, serviceName, Clock.systemUTC());
+    }
+
+    /** Created at start, not at the first request: a service with a bad secret must not start at all. */
+    void atStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        LOG.fine(() -> "token secret checked for " + serviceName);
     }
 
     JwtService(String secret, long ttlSeconds, String serviceName, Clock clock) {
-        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length < 32) {
-            throw new IllegalStateException("ains.auth.jwt-secret must be at least 32 bytes");
-        }
-        if (DEV_SECRET.equals(secret)) {
-            LOG.warning("ains.auth.jwt-secret is the built-in development secret: set AINS_AUTH_JWT_SECRET outside local runs");
-        }
+        byte[] bytes = SecretPolicy.requireStrong("ains.auth.jwt-secret", secret, SecretPolicy.MIN_TOKEN_SECRET_BYTES)
+                .getBytes(StandardCharsets.UTF_8);
         this.key = Keys.hmacShaKeyFor(bytes);
         this.clock = clock;
         this.parser = Jwts.parser().verifyWith(key).requireIssuer(ISSUER)

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * the registry client (counted attempts).
  */
 @HelidonTest
+@AddConfig(key = "ains.local", value = "true")
 @AddConfig(key = "ains.db.embedded.durable", value = "false")
 @AddConfig(key = "ains.tasks.candidate-cache-ms", value = "0")
 @AddConfig(key = "ains.tasks.api-key-cache-seconds", value = "0")

@@ -53,6 +53,7 @@ import org.junit.jupiter.api.Test;
  * the Standard Webhooks reference library and with the SDK's verifier; streams are read with the SDK.
  */
 @HelidonTest
+@AddConfig(key = "ains.local", value = "true")
 @AddConfig(key = "ains.db.embedded.durable", value = "false")
 @AddConfig(key = "ains.tasks.candidate-cache-ms", value = "0")
 @AddConfig(key = "ains.tasks.api-key-cache-seconds", value = "0")
