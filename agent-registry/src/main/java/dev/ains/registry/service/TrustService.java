@@ -1,8 +1,12 @@
 package dev.ains.registry.service;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -63,7 +67,13 @@ public class TrustService {
         jobs.every("trust-refresh", refreshMs, this::refreshAll);
     }
 
-    /** Each outcome in its own transaction, agent row locked, so concurrent intakes serialise per agent. */
+    /**
+     * A batch of outcomes in one transaction and one commit, agent by agent in a fixed order (so that two
+     * intakes sharing agents cannot deadlock): each agent's row is locked and read once, its outcomes are
+     * applied in order in memory, each is recorded (a duplicate event id records nothing and moves
+     * nothing), and the agent's row is written once. One commit per outcome had made the registry the
+     * slowest step behind task completions (it fell thousands of outcomes behind at 220 completions/s).
+     */
     public Intake record(List<Outcome> outcomes) {
         Check check = Check.of().that(outcomes.size() <= 1000, "events", "at most 1000 events");
         for (int i = 0; i < outcomes.size(); i++) {
@@ -73,48 +83,69 @@ public class TrustService {
                     .required(f + ".outcome", o.kind()).required(f + ".occurred_at", o.occurredAt());
         }
         check.orThrow();
-        int accepted = 0;
-        int duplicates = 0;
-        TrustModel model = settings.trust();
-        for (Outcome o : outcomes) {
-            Boolean fresh = database.inTransaction(tx -> {
-                var row = store.lockTrust(tx, o.agentId()).orElse(null);
-                if (row == null) {
-                    return null;
-                }
-                var before = new TrustModel.State(row.successes(), row.failures(), row.onTime(), row.updatedAt());
-                boolean onTime = o.executionMs() != null && o.promisedMs() != null && o.executionMs() <= o.promisedMs();
-                double weight = o.clientId() == null ? 1 : TrustModel.weight(o.clientId().equals(row.owner()),
-                        store.pairOutcomes(tx, o.agentId(), o.clientId()));
-                var after = model.apply(before, o.kind(), onTime, o.occurredAt(), weight);
-                // rating and uptime as last stored (they move with ratings and time, not outcomes);
-                // consistency counts this execution too
-                Long execution = o.kind() == TrustModel.Outcome.SUCCEEDED ? o.executionMs() : null;
-                TrustModel.Factors factors = new TrustModel.Factors(row.ratingFactor(), row.uptimeFactor(),
-                        consistency(tx, o.agentId(), execution));
-                double newScore = model.score(after, factors);
-                if (!store.insertTrustRecord(tx, o.eventId(), o.agentId(), o.taskId(), o.kind().name(),
-                        o.executionMs(), o.promisedMs(), row.score(), newScore, o.occurredAt(), o.clientId(),
-                        weight)) {
-                    return false;
-                }
-                store.updateTrust(tx, o.agentId(), newScore, model.rankScore(after, factors), after.successes(),
-                        after.failures(), after.onTime(), after.at());
-                LOG.fine(() -> "agent " + o.agentId() + " trust " + row.score() + " -> " + newScore + " after "
-                        + o.kind() + " of task " + o.taskId() + " (weight " + weight + ")");
-                return true;
-            });
-            if (fresh == null) {
-                LOG.warning(() -> "outcome " + o.eventId() + " names unknown agent " + o.agentId() + "; ignored");
-                duplicates++;
-            } else if (fresh) {
-                accepted++;
-                metrics.outcome(o.kind().name());
-            } else {
-                duplicates++;
-            }
+        // PostgreSQL's uuid order (bytes, unsigned) is the order of the text form, not of UUID.compareTo:
+        // the same order the registry's other multi-agent statements lock in
+        Map<UUID, List<Outcome>> byAgent = new TreeMap<>(Comparator.comparing(UUID::toString));
+        outcomes.forEach(o -> byAgent.computeIfAbsent(o.agentId(), a -> new ArrayList<>()).add(o));
+        List<Outcome> accepted = database.inTransaction(tx -> {
+            List<Outcome> fresh = new ArrayList<>();
+            byAgent.forEach((agent, theirs) -> fresh.addAll(recordFor(tx, agent, theirs)));
+            return fresh;
+        });
+        accepted.forEach(o -> metrics.outcome(o.kind().name()));
+        return new Intake(accepted.size(), outcomes.size() - accepted.size());
+    }
+
+    /** One agent's outcomes, in order, inside the batch's transaction; answers those recorded. */
+    private List<Outcome> recordFor(DbExecute tx, UUID agentId, List<Outcome> outcomes) {
+        var row = store.lockTrust(tx, agentId).orElse(null);
+        if (row == null) {
+            LOG.warning(() -> outcomes.size() + " outcomes name unknown agent " + agentId + "; ignored");
+            return List.of();
         }
-        return new Intake(accepted, duplicates);
+        TrustModel model = settings.trust();
+        var state = new TrustModel.State(row.successes(), row.failures(), row.onTime(), row.updatedAt());
+        double score = row.score();
+        double rank = 0;
+        Map<String, Long> pairOutcomes = new HashMap<>();
+        // newest first, as consistency reads them; this batch's executions join at the front
+        List<Long> executions = new ArrayList<>(store.recentExecutions(tx, agentId));
+        List<Outcome> recorded = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            boolean onTime = o.executionMs() != null && o.promisedMs() != null && o.executionMs() <= o.promisedMs();
+            double weight = o.clientId() == null ? 1 : TrustModel.weight(o.clientId().equals(row.owner()),
+                    pairOutcomes.computeIfAbsent(o.clientId(), c -> store.pairOutcomes(tx, agentId, c)));
+            var after = model.apply(state, o.kind(), onTime, o.occurredAt(), weight);
+            Long execution = o.kind() == TrustModel.Outcome.SUCCEEDED ? o.executionMs() : null;
+            List<Long> withThis = new ArrayList<>(executions);
+            if (execution != null) {
+                withThis.add(0, execution);
+            }
+            // rating and uptime as last stored (they move with ratings and time, not outcomes)
+            TrustModel.Factors factors = new TrustModel.Factors(row.ratingFactor(), row.uptimeFactor(),
+                    consistency(withThis));
+            double newScore = model.score(after, factors);
+            if (!store.insertTrustRecord(tx, o.eventId(), agentId, o.taskId(), o.kind().name(), o.executionMs(),
+                    o.promisedMs(), score, newScore, o.occurredAt(), o.clientId(), weight)) {
+                continue; // delivered before: it moved trust then
+            }
+            double before = score;
+            LOG.fine(() -> "agent " + agentId + " trust " + before + " -> " + newScore + " after " + o.kind()
+                    + " of task " + o.taskId() + " (weight " + weight + ")");
+            state = after;
+            score = newScore;
+            rank = model.rankScore(after, factors);
+            executions = withThis;
+            if (o.clientId() != null) {
+                pairOutcomes.merge(o.clientId(), 1L, Long::sum);
+            }
+            recorded.add(o);
+        }
+        if (!recorded.isEmpty()) {
+            store.updateTrust(tx, agentId, score, rank, state.successes(), state.failures(), state.onTime(),
+                    state.at(), recorded.size());
+        }
+        return recorded;
     }
 
     /** A client rates a task of its own that this agent completed, once. */
@@ -197,16 +228,12 @@ public class TrustService {
         long[] ratings = store.ratingStats(exec, agentId);
         double[] up = store.uptime(exec, agentId, UPTIME_WINDOW_HOURS);
         return new TrustModel.Factors(TrustModel.rating(ratings[0], ratings[1]), TrustModel.uptime(up[0], up[1]),
-                consistency(exec, agentId, null));
+                consistency(store.recentExecutions(exec, agentId)));
     }
 
-    /** Consistency of the recent executions; {@code newExecution} is one not stored yet. */
-    private double consistency(DbExecute exec, UUID agentId, Long newExecution) {
-        List<Long> executions = new java.util.ArrayList<>(store.recentExecutions(exec, agentId));
-        if (newExecution != null) {
-            executions.add(0, newExecution);
-        }
-        return TrustModel.consistency(executions.subList(0, Math.min(50, executions.size())));
+    /** Consistency of the most recent executions (newest first; the model looks at the last 50). */
+    private static double consistency(List<Long> newestFirst) {
+        return TrustModel.consistency(newestFirst.subList(0, Math.min(50, newestFirst.size())));
     }
 
     public record Explained(AgentRecord agent, double reliability, double latency, TrustModel model,

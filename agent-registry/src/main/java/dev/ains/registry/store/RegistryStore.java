@@ -261,9 +261,10 @@ public class RegistryStore {
                 before, after, Rows.ts(occurredAt), clientId, weight) == 1;
     }
 
+    /** The agent's trust after {@code outcomes} more outcomes. */
     public void updateTrust(DbExecute tx, UUID agentId, double score, double rank, double s, double f, double t,
-                            OffsetDateTime at) {
-        tx.namedUpdate("update-trust", score, rank, s, f, t, Rows.ts(at), agentId);
+                            OffsetDateTime at, int outcomes) {
+        tx.namedUpdate("update-trust", score, rank, s, f, t, outcomes, Rows.ts(at), agentId);
     }
 
     public record TrustRecordRow(long id, UUID eventId, UUID taskId, String outcome, Long executionMs,

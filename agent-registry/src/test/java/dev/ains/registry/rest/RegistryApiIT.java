@@ -196,6 +196,63 @@ class RegistryApiIT {
         assertThat(states.at("/agents/0/trust_score").asDouble()).isEqualTo(trust.get("score").asDouble());
     }
 
+    /**
+     * A batch is recorded in one transaction, agent by agent, and must move trust exactly as the same
+     * outcomes sent one at a time: weights by client, the owner's tasks, failures, consistency, duplicates.
+     */
+    @Test
+    void aBatchOfOutcomesMovesTrustAsTheSameOutcomesOneByOne() {
+        String cap = "batch-" + UUID.randomUUID();
+        String batched = json(api.post("/ains/agents", token, agentJson("b", cap)), 201).at("/agent/agent_id").asText();
+        String single = json(api.post("/ains/agents", token, agentJson("s", cap)), 201).at("/agent/agent_id").asText();
+        String owner = json(api.get("/ains/agents/" + batched, token), 200).get("owner").asText();
+        Auth service = Auth.bearer(jwt.issue("task-service", List.of(Roles.SERVICE), 60));
+        OffsetDateTime t0 = OffsetDateTime.now().minusMinutes(5);
+        // client, outcome, execution ms, minutes after t0
+        Object[][] story = {{"customer-1", "SUCCEEDED", 120L, 0}, {owner, "SUCCEEDED", 5L, 1},
+            {"customer-1", "SUCCEEDED", 300L, 2}, {"customer-2", "FAILED", null, 3}, {null, "SUCCEEDED", 90L, 4}};
+        List<String> batchEvents = new java.util.ArrayList<>();
+        for (int i = 0; i < story.length; i++) {
+            Object[] e = story[i];
+            batchEvents.add(outcomeEvent(UUID.randomUUID(), batched, (String) e[0], (String) e[1], (Long) e[2],
+                    t0.plusMinutes((Integer) e[3])));
+            String one = outcomeEvent(UUID.randomUUID(), single, (String) e[0], (String) e[1], (Long) e[2],
+                    t0.plusMinutes((Integer) e[3]));
+            json(api.post("/ains/internal/outcomes", service, "{\"events\":[" + one + "]}"), 200);
+        }
+        // the first event again inside the batch, and an agent nobody registered
+        batchEvents.add(batchEvents.get(0));
+        batchEvents.add(outcomeEvent(UUID.randomUUID(), UUID.randomUUID().toString(), null, "SUCCEEDED", 1L, t0));
+        JsonNode intake = json(api.post("/ains/internal/outcomes", service,
+                "{\"events\":[" + String.join(",", batchEvents) + "]}"), 200);
+        assertThat(intake.get("accepted").asInt()).isEqualTo(story.length);
+        assertThat(intake.get("duplicates").asInt()).isEqualTo(2);
+        // the whole batch again: nothing moves
+        assertThat(json(api.post("/ains/internal/outcomes", service,
+                "{\"events\":[" + String.join(",", batchEvents) + "]}"), 200).get("accepted").asInt()).isZero();
+
+        JsonNode a = json(api.get("/ains/agents/" + batched + "/trust", token), 200);
+        JsonNode b = json(api.get("/ains/agents/" + single + "/trust", token), 200);
+        assertThat(a.get("outcomes").asInt()).isEqualTo(story.length).isEqualTo(b.get("outcomes").asInt());
+        assertThat(a.get("score").asDouble()).isCloseTo(b.get("score").asDouble(), within(1e-9));
+        assertThat(a.get("breakdown")).isEqualTo(b.get("breakdown"));
+        JsonNode history = json(api.get("/ains/agents/" + batched + "/trust/history", token), 200).get("items");
+        JsonNode expected = json(api.get("/ains/agents/" + single + "/trust/history", token), 200).get("items");
+        assertThat(history).hasSize(story.length);
+        for (int i = 0; i < story.length; i++) {
+            assertThat(history.get(i).get("score_after").asDouble())
+                    .isCloseTo(expected.get(i).get("score_after").asDouble(), within(1e-9));
+        }
+    }
+
+    private static String outcomeEvent(UUID eventId, String agent, String client, String outcome, Long executionMs,
+                                       OffsetDateTime at) {
+        return "{\"event_id\":\"" + eventId + "\",\"task_id\":\"" + UUID.randomUUID() + "\",\"agent_id\":\""
+                + agent + "\",\"outcome\":\"" + outcome + "\"" + (executionMs == null ? ""
+                : ",\"execution_ms\":" + executionMs) + ",\"promised_ms\":1000"
+                + (client == null ? "" : ",\"client_id\":\"" + client + "\"") + ",\"occurred_at\":\"" + at + "\"}";
+    }
+
     @Test
     void ratingsOwnerOutcomesEarningsReputationAndTheLeaderboard() {
         String cap = "rep-" + UUID.randomUUID();

@@ -108,8 +108,22 @@ public final class Outbox {
         PENDING.remove(tx);
     }
 
+    /**
+     * The outbox is nearly empty whenever autoanalyze looks at it, so the planner believes a destination has
+     * a row or two and reads all its rows with a bitmap scan, then sorts them. With a backlog that is the
+     * whole backlog on every pass: 2.9 ms per claim with 7,000 rows waiting for the registry, where walking
+     * an index in id order to the first 200 took 0.9 ms (EXPLAIN ANALYZE, PostgreSQL 15). So for this one
+     * query the plans that read everything are ruled out, and allowed again for the rest of the transaction
+     * (the sinks' own statements).
+     */
+    private static final String PLANS = "SELECT set_config('enable_bitmapscan', ?, true),"
+            + " set_config('enable_seqscan', ?, true), set_config('enable_sort', ?, true)";
+
     static List<OutboxEvent> claim(DbExecute tx, String destination, int limit) {
-        return tx.query(CLAIM, destination, limit).map(Outbox::event).toList();
+        tx.query(PLANS, "off", "off", "off").count();
+        List<OutboxEvent> events = tx.query(CLAIM, destination, limit).map(Outbox::event).toList();
+        tx.query(PLANS, "on", "on", "on").count();
+        return events;
     }
 
     private static OutboxEvent event(DbRow row) {
