@@ -64,6 +64,17 @@ public class OutboxRelay {
     @ConfigProperty(name = "ains.outbox.max-backoff-seconds", defaultValue = "60")
     int maxBackoffSeconds;
 
+    /**
+     * Rows deleted since the relay last vacuumed the outbox. Autovacuum looks at a table at most once a
+     * minute (its naptime, a server setting), and a minute of deletions at a few hundred tasks a second
+     * left 30,000 dead rows whose index entries every claim stepped over (1.4 ms per claim, `pg_stat_statements`).
+     */
+    @Inject
+    @ConfigProperty(name = "ains.outbox.vacuum-every-rows", defaultValue = "5000")
+    long vacuumEveryRows;
+
+    private final AtomicLong deletedSinceVacuum = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean vacuuming = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestAgeMs = new AtomicLong();
     private final List<WakeableWorker> workers = new ArrayList<>();
@@ -155,7 +166,28 @@ public class OutboxRelay {
         if (n > 0 && local) {
             ((LocalOutboxSink) sink).afterCommit();
         }
+        if (n > 0 && deletedSinceVacuum.addAndGet(n) >= vacuumEveryRows && vacuuming.compareAndSet(false, true)) {
+            deletedSinceVacuum.set(0);
+            jobs.scheduler().execute(this::vacuum);
+        }
         return Math.max(n, 0);
+    }
+
+    /**
+     * Removes the dead rows deliveries leave, and refreshes the planner's view of the two columns the claim
+     * filters on (the payloads are not sampled: analyzing them made the vacuum 3-5 times slower).
+     */
+    private void vacuum() {
+        long t0 = System.nanoTime();
+        try {
+            database.client().execute().dml("VACUUM (ANALYZE) outbox (destination, next_attempt_at)");
+            metrics.counter("ains_outbox_vacuums_total").inc();
+            LOG.fine(() -> "outbox vacuumed in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "outbox vacuum failed; autovacuum remains", e);
+        } finally {
+            vacuuming.set(false);
+        }
     }
 
     private OutboxSink sinkFor(String destination) {
