@@ -33,6 +33,10 @@ public class ClientService {
     JwtService jwt;
     @Inject
     RegistrySettings settings;
+    @Inject
+    RegistryMetrics metrics;
+    @Inject
+    dev.ains.kit.jobs.BackgroundJobs jobs;
 
     public record Registered(String clientId, String secret, String name, List<String> roles,
                              java.time.OffsetDateTime createdAt) {
@@ -71,11 +75,55 @@ public class ClientService {
         return new Registered(id, secret, name, roleList, java.time.OffsetDateTime.now());
     }
 
+    /**
+     * A token for the client's credentials. Guessing is slowed and then stopped: from the second failed
+     * secret for a client id within the window its answers wait (doubling, at most 2 s), and at the
+     * configured count the id is locked out for a while, whatever secret comes, on every replica.
+     */
     public String token(String clientId, String secret) {
         Check.of().required("client_id", clientId).required("client_secret", secret).orThrow();
+        store.loginLockedUntil(clientId).ifPresent(until -> {
+            metrics.login("locked_out");
+            throw ApiProblem.tooManyRequests("locked-out", "too many failed secrets for client " + clientId
+                    + "; try again after " + until,
+                    (int) Math.max(1, java.time.Duration.between(java.time.OffsetDateTime.now(), until).toSeconds()));
+        });
         var client = store.findClient(clientId)
-                .filter(c -> Secrets.equalHashes(c.secretHash(), Secrets.hash(secret)))
-                .orElseThrow(() -> ApiProblem.unauthorized("unknown client or wrong secret"));
-        return jwt.issue(client.clientId(), client.roles(), jwt.ttlSeconds());
+                .filter(c -> Secrets.equalHashes(c.secretHash(), Secrets.hash(secret)));
+        if (client.isEmpty()) {
+            failed(clientId);
+            throw ApiProblem.unauthorized("unknown client or wrong secret");
+        }
+        store.loginSucceeded(clientId);
+        metrics.login("succeeded");
+        return jwt.issue(client.get().clientId(), client.get().roles(), jwt.ttlSeconds());
+    }
+
+    private void failed(String clientId) {
+        int failures = database.inTransaction(tx -> {
+            int n = store.loginFailed(tx, clientId, settings.loginWindowSeconds());
+            if (n >= settings.loginMaxFailures()) {
+                store.lockLogin(tx, clientId, settings.loginLockoutSeconds());
+            }
+            return n;
+        });
+        metrics.login("failed");
+        if (failures >= settings.loginMaxFailures()) {
+            metrics.login("locked");
+            LOG.warning(() -> "client id " + clientId + " locked out for " + settings.loginLockoutSeconds()
+                    + " s after " + failures + " failed secrets");
+        } else if (failures >= 2) {
+            long wait = Math.min(2000, settings.loginSlowdownMs() << Math.min(failures - 2, 10));
+            try {
+                Thread.sleep(wait); // a virtual thread: the wait costs the guesser time, not the server
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    void start(@Observes @Initialized(jakarta.enterprise.context.ApplicationScoped.class) Object ignored) {
+        jobs.every("login-failures-cleanup", 60_000, () -> store.forgetOldLoginFailures(
+                settings.loginWindowSeconds()));
     }
 }

@@ -50,6 +50,11 @@ public class RegistryMetrics {
         registry.counter("ains_trust_outcomes_total", new Tag("outcome", kind.toLowerCase())).inc();
     }
 
+    /** A token request's end: succeeded, failed (wrong secret or unknown id), locked (this failure locked the id), locked_out (refused while locked). */
+    public void login(String result) {
+        registry.counter("ains_auth_token_requests_total", new Tag("result", result)).inc();
+    }
+
     public void rating(int stars) {
         registry.counter("ains_agent_ratings_total", new Tag("stars", String.valueOf(stars))).inc();
     }

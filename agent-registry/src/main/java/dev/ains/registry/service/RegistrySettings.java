@@ -15,6 +15,10 @@ public class RegistrySettings {
     private final TrustModel trust;
     private final String adminClientId;
     private final String adminClientSecret;
+    private final int loginMaxFailures;
+    private final int loginWindowSeconds;
+    private final int loginLockoutSeconds;
+    private final long loginSlowdownMs;
 
     @Inject
     public RegistrySettings(Config c) {
@@ -34,6 +38,28 @@ public class RegistrySettings {
                 c.getOptionalValue("ains.trust.weight.consistency", Double.class).orElse(0.05));
         adminClientId = c.getOptionalValue("ains.registry.admin-client-id", String.class).orElse("");
         adminClientSecret = c.getOptionalValue("ains.registry.admin-client-secret", String.class).orElse("");
+        loginMaxFailures = c.getOptionalValue("ains.registry.login.max-failures", Integer.class).orElse(5);
+        loginWindowSeconds = c.getOptionalValue("ains.registry.login.window-seconds", Integer.class).orElse(900);
+        loginLockoutSeconds = c.getOptionalValue("ains.registry.login.lockout-seconds", Integer.class).orElse(900);
+        loginSlowdownMs = c.getOptionalValue("ains.registry.login.slowdown-ms", Long.class).orElse(250L);
+    }
+
+    /** Failed secrets for one client id, within the window, that lock it out. */
+    public int loginMaxFailures() {
+        return loginMaxFailures;
+    }
+
+    public int loginWindowSeconds() {
+        return loginWindowSeconds;
+    }
+
+    public int loginLockoutSeconds() {
+        return loginLockoutSeconds;
+    }
+
+    /** The answer to the second failure waits this long, doubling with each further one (at most 2 s). */
+    public long loginSlowdownMs() {
+        return loginSlowdownMs;
     }
 
     public boolean openSignup() {

@@ -40,6 +40,29 @@ public class RegistryStore {
         db().namedInsert("upsert-client", id, name, secretHash, String.join(",", roles));
     }
 
+    /** When the client id's lock-out ends, if it is locked out now. */
+    public Optional<OffsetDateTime> loginLockedUntil(String clientId) {
+        return db().namedGet("login-locked-until", clientId).map(r -> Rows.time(r, "locked_until"));
+    }
+
+    /** Counts a failed secret for the client id (a new window when the last one is over); answers the count. */
+    public int loginFailed(DbExecute tx, String clientId, int windowSeconds) {
+        return tx.namedGet("login-failed", clientId, (double) windowSeconds, (double) windowSeconds)
+                .map(r -> r.column("failures").getInt()).orElseThrow();
+    }
+
+    public void lockLogin(DbExecute tx, String clientId, int seconds) {
+        tx.namedUpdate("login-lock", (double) seconds, clientId);
+    }
+
+    public void loginSucceeded(String clientId) {
+        db().namedDelete("login-succeeded", clientId);
+    }
+
+    public long forgetOldLoginFailures(int windowSeconds) {
+        return db().namedDelete("login-failures-expired", (double) windowSeconds);
+    }
+
     public Optional<ClientRecord> findClient(String id) {
         return db().namedGet("select-client", id).map(r -> new ClientRecord(
                 Rows.string(r, "client_id"), Rows.string(r, "name"), Rows.string(r, "secret_hash"),

@@ -6,12 +6,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.TokenErrorResponse;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.id.ClientID;
 import dev.ains.kit.security.JwtService;
 import dev.ains.kit.security.Roles;
 import dev.ains.kit.testing.Api;
@@ -31,6 +42,9 @@ import org.junit.jupiter.api.Test;
 @AddConfig(key = "ains.db.embedded.durable", value = "false")
 @AddConfig(key = "ains.registry.heartbeat.missed-intervals", value = "1")
 @AddConfig(key = "ains.registry.offline-check-ms", value = "200")
+@AddConfig(key = "ains.registry.login.max-failures", value = "3")
+@AddConfig(key = "ains.registry.login.lockout-seconds", value = "2")
+@AddConfig(key = "ains.registry.login.slowdown-ms", value = "20")
 class RegistryApiIT {
     @Inject
     WebTarget target;
@@ -62,6 +76,129 @@ class RegistryApiIT {
         assertThat(api.text("/openapi")).contains("AINS agent registry",
                 "/ains/agents/{agent_id}/heartbeat");
         assertThat(target.path("/openapi/ui/").request().get().getStatus()).isEqualTo(200);
+    }
+
+    /** RFC 6749 §4.4: a form-encoded client credentials grant, the secret in the form or in HTTP Basic. */
+    @Test
+    void theTokenEndpointSpeaksOAuth2ClientCredentials() {
+        JsonNode c = json(api.post("/ains/clients", null, "{\"name\":\"oauth\"}"), 201);
+        String id = c.get("client_id").asText();
+        String secret = c.get("client_secret").asText();
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((id + ":" + secret).getBytes());
+
+        Response post = form("grant_type=client_credentials&client_id=" + id + "&client_secret=" + secret
+                + "&scope=anything", null);
+        String body = post.readEntity(String.class);
+        assertThat(post.getStatus()).as(body).isEqualTo(200);
+        assertThat(post.getHeaderString("Cache-Control")).isEqualTo("no-store");
+        JsonNode issued = dev.ains.kit.json.Json.tree(body);
+        assertThat(issued.get("token_type").asText()).isEqualTo("Bearer");
+        assertThat(issued.get("expires_in").asLong()).isPositive();
+        assertThat(api.get("/ains/agents", Auth.bearer(issued.get("access_token").asText())).getStatus())
+                .isEqualTo(200);
+        assertThat(form("grant_type=client_credentials", basic).getStatus()).isEqualTo(200);
+
+        // errors in RFC 6749 §5.2 shape, as application/json to a form request
+        Response wrong = form("grant_type=client_credentials&client_id=" + id + "&client_secret=wrong", null);
+        assertOAuthError(wrong, 401, "invalid_client");
+        Response wrongBasic = form("grant_type=client_credentials", "Basic "
+                + java.util.Base64.getEncoder().encodeToString((id + ":wrong").getBytes()));
+        assertThat(wrongBasic.getHeaderString("WWW-Authenticate")).startsWith("Basic");
+        assertOAuthError(wrongBasic, 401, "invalid_client");
+        assertOAuthError(form("grant_type=password&username=a&password=b", basic), 400, "unsupported_grant_type");
+        assertOAuthError(form("client_id=" + id + "&client_secret=" + secret, null), 400, "invalid_request");
+        assertOAuthError(form("grant_type=client_credentials&grant_type=client_credentials", basic), 400,
+                "invalid_request");
+        assertOAuthError(form("grant_type=client_credentials&client_secret=" + secret, basic), 400,
+                "invalid_request");
+        assertOAuthError(form("grant_type=client_credentials&client_id=" + id, null), 400, "invalid_request");
+        assertOAuthError(form("grant_type=client_credentials", "Basic !!!"), 400, "invalid_request");
+        // Basic credentials anywhere else are still refused
+        assertThat(target.path("/ains/agents").request().header("Authorization", basic).get().getStatus())
+                .isEqualTo(401);
+        // the JSON form keeps working, and its errors stay problem+json with the OAuth fields beside
+        JsonNode jsonWrong = json(api.post("/ains/auth/token", null, "{\"client_id\":\"" + id
+                + "\",\"client_secret\":\"wrong\"}"), 401);
+        assertThat(jsonWrong.get("error").asText()).isEqualTo("invalid_client");
+        assertThat(json(api.post("/ains/auth/token", null, "{\"grant_type\":\"implicit\",\"client_id\":\"" + id
+                + "\",\"client_secret\":\"" + secret + "\"}"), 400).get("error").asText())
+                .isEqualTo("unsupported_grant_type");
+    }
+
+    /**
+     * The token endpoint driven by Nimbus OAuth 2.0 SDK, a widely used client library: both ways of sending
+     * the client secret get a token that works, and a wrong secret comes back as an error the library reads.
+     */
+    @Test
+    void aStandardOAuth2ClientGetsTokensAndReadsErrors() throws Exception {
+        JsonNode c = json(api.post("/ains/clients", null, "{\"name\":\"oauth-library\"}"), 201);
+        ClientID id = new ClientID(c.get("client_id").asText());
+        Secret secret = new Secret(c.get("client_secret").asText());
+        URI endpoint = target.getUri().resolve("/ains/auth/token");
+
+        for (ClientAuthentication auth : new ClientAuthentication[] {new ClientSecretBasic(id, secret),
+            new ClientSecretPost(id, secret)}) {
+            TokenResponse answer = TokenResponse.parse(
+                    new TokenRequest(endpoint, auth, new ClientCredentialsGrant()).toHTTPRequest().send());
+            assertThat(answer.indicatesSuccess()).as(auth.getMethod().getValue()).isTrue();
+            var token = answer.toSuccessResponse().getTokens().getAccessToken();
+            assertThat(token.getLifetime()).isPositive();
+            assertThat(api.get("/ains/agents", Auth.bearer(token.getValue())).getStatus()).isEqualTo(200);
+        }
+
+        TokenResponse refused = TokenResponse.parse(new TokenRequest(endpoint,
+                new ClientSecretBasic(id, new Secret("not-the-secret")), new ClientCredentialsGrant())
+                .toHTTPRequest().send());
+        assertThat(refused.indicatesSuccess()).isFalse();
+        TokenErrorResponse error = refused.toErrorResponse();
+        assertThat(error.getErrorObject().getCode()).isEqualTo(OAuth2Error.INVALID_CLIENT.getCode());
+        assertThat(error.getErrorObject().getHTTPStatusCode()).isEqualTo(401);
+        assertThat(error.getErrorObject().getDescription()).isNotBlank();
+    }
+
+    /** Guessing a client's secret is slowed, then locked out for a while, whatever secret comes. */
+    @Test
+    void repeatedWrongSecretsLockTheClientIdOut() {
+        JsonNode c = json(api.post("/ains/clients", null, "{\"name\":\"target\"}"), 201);
+        String id = c.get("client_id").asText();
+        String good = "grant_type=client_credentials&client_id=" + id + "&client_secret="
+                + c.get("client_secret").asText();
+        String bad = "grant_type=client_credentials&client_id=" + id + "&client_secret=guess";
+        assertOAuthError(form(bad, null), 401, "invalid_client");
+        long t0 = System.nanoTime();
+        assertOAuthError(form(bad, null), 401, "invalid_client"); // the second failure waits (20 ms here)
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(20));
+        assertOAuthError(form(bad, null), 401, "invalid_client"); // the third locks the id out
+        Response locked = form(good, null);
+        assertThat(locked.getHeaderString("Retry-After")).isNotNull();
+        assertOAuthError(locked, 429, "invalid_client");
+        assertThat(json(api.post("/ains/auth/token", null, "{\"client_id\":\"" + id + "\",\"client_secret\":\""
+                + c.get("client_secret").asText() + "\"}"), 429).get("type").asText()).endsWith("locked-out");
+        assertThat(api.text("/metrics")).containsPattern("ains_auth_token_requests_total\\{[^}]*result=\"locked\"");
+        // other clients are not affected, and the lock-out ends
+        assertThat(form("grant_type=client_credentials&client_id=nobody-" + UUID.randomUUID()
+                + "&client_secret=x", null).getStatus()).isEqualTo(401);
+        await().atMost(Duration.ofSeconds(10)).until(() -> form(good, null).getStatus() == 200);
+        assertThat(form(bad, null).getStatus()).as("a success starts the count again").isEqualTo(401);
+        assertThat(form(good, null).getStatus()).isEqualTo(200);
+    }
+
+    private Response form(String body, String authorization) {
+        var request = target.path("/ains/auth/token").request();
+        if (authorization != null) {
+            request = request.header("Authorization", authorization);
+        }
+        return request.post(Entity.entity(body, jakarta.ws.rs.core.MediaType.APPLICATION_FORM_URLENCODED_TYPE));
+    }
+
+    private static void assertOAuthError(Response r, int status, String error) {
+        String body = r.readEntity(String.class);
+        assertThat(r.getStatus()).as(body).isEqualTo(status);
+        assertThat(r.getMediaType().toString()).startsWith("application/json");
+        JsonNode e = dev.ains.kit.json.Json.tree(body);
+        assertThat(e.get("error").asText()).as(body).isEqualTo(error);
+        assertThat(e.get("error_description").asText()).isNotBlank();
+        assertThat(e.get("status").asInt()).isEqualTo(status);
     }
 
     @Test

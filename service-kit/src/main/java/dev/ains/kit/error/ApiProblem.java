@@ -58,6 +58,11 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(403, "forbidden", "Forbidden", detail);
     }
 
+    /** Over a limit for now: 429 with Retry-After. */
+    public static ApiProblem tooManyRequests(String slug, String detail, int retryAfterSeconds) {
+        return new ApiProblem(429, slug, "Too many requests", detail, List.of(), retryAfterSeconds);
+    }
+
     public static ApiProblem unavailable(String detail, int retryAfterSeconds) {
         return new ApiProblem(503, "unavailable", "Service unavailable", detail, List.of(), retryAfterSeconds);
     }

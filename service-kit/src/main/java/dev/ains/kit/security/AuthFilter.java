@@ -39,9 +39,12 @@ public class AuthFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        Optional<Caller> caller = authenticate(request);
+        Matched matched = matched(request);
+        boolean readsClientCredentials = matched != null
+                && matched.method().isAnnotationPresent(BasicClientAuth.class);
+        Optional<Caller> caller = authenticate(request, readsClientCredentials);
         caller.ifPresent(c -> request.setSecurityContext(new CallerContext(c, request.getSecurityContext())));
-        String[] allowed = allowedRoles(request);
+        String[] allowed = allowedRoles(matched);
         if (allowed != null && Arrays.asList(allowed).contains(Allow.PUBLIC)) {
             return;
         }
@@ -52,9 +55,12 @@ public class AuthFilter implements ContainerRequestFilter {
         }
     }
 
-    private Optional<Caller> authenticate(ContainerRequestContext request) {
+    private Optional<Caller> authenticate(ContainerRequestContext request, boolean readsClientCredentials) {
         String auth = request.getHeaderString("Authorization");
         if (auth != null && !auth.isBlank()) {
+            if (readsClientCredentials && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+                return Optional.empty(); // the operation checks them
+            }
             if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 throw ApiProblem.unauthorized("the Authorization header must be 'Bearer <token>'");
             }
@@ -72,8 +78,15 @@ public class AuthFilter implements ContainerRequestFilter {
         return Optional.empty();
     }
 
-    /** The implementation's annotations: generated interfaces carry the JAX-RS ones, our classes these. */
-    private String[] allowedRoles(ContainerRequestContext request) {
+    /** The resource class and the implementation's method that serve the request. */
+    private record Matched(Class<?> type, Method method) {
+    }
+
+    /**
+     * The implementation's method (generated interfaces carry the JAX-RS annotations, our classes these);
+     * null when no resource method matched.
+     */
+    private Matched matched(ContainerRequestContext request) {
         Class<?> type = null;
         Method m = null;
         // Jersey's own view of the matched method: the injected ResourceInfo proxy was seen missing
@@ -90,17 +103,21 @@ public class AuthFilter implements ContainerRequestFilter {
             return null;
         }
         try {
-            Method impl = type.getMethod(m.getName(), m.getParameterTypes());
-            if (impl.isAnnotationPresent(Allow.class)) {
-                return impl.getAnnotation(Allow.class).value();
-            }
-        } catch (NoSuchMethodException ignored) {
-            // fall back to the class
+            return new Matched(type, type.getMethod(m.getName(), m.getParameterTypes()));
+        } catch (NoSuchMethodException e) {
+            return new Matched(type, m);
         }
-        if (m.isAnnotationPresent(Allow.class)) {
-            return m.getAnnotation(Allow.class).value();
+    }
+
+    /** The roles of the method's {@link Allow}, else its class's (or a superclass's); null when none. */
+    private static String[] allowedRoles(Matched matched) {
+        if (matched == null) {
+            return null;
         }
-        Class<?> t = type;
+        if (matched.method().isAnnotationPresent(Allow.class)) {
+            return matched.method().getAnnotation(Allow.class).value();
+        }
+        Class<?> t = matched.type();
         while (t != null && t != Object.class) {
             if (t.isAnnotationPresent(Allow.class)) {
                 return t.getAnnotation(Allow.class).value();
