@@ -3,9 +3,7 @@ package dev.ains.tasks.service;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -181,9 +179,7 @@ public class AgentWorkService {
                     return t;
                 }
             }
-            SlotReleases freed = new SlotReleases();
-            apply(tx, caller, r, freed);
-            freed.release(tx, store);
+            apply(tx, caller, r);
             return store.find(tx, r.taskId()).orElseThrow();
         });
         dispatcher.wake();
@@ -216,23 +212,13 @@ public class AgentWorkService {
         }
         List<Reported> out;
         try {
-            out = database.inTransaction(tx -> {
-                SlotReleases freed = new SlotReleases();
-                List<Reported> answers = items.stream().map(r -> reportIn(tx, caller, r, freed)).toList();
-                freed.release(tx, store);
-                return answers;
-            });
+            out = database.inTransaction(tx -> items.stream().map(r -> reportIn(tx, caller, r)).toList());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "a batch of " + items.size() + " results from agent " + agentId
                     + " failed as a whole (" + e + "); reporting each on its own", e);
             out = items.stream().map(r -> {
                 try {
-                    return database.inTransaction(tx -> {
-                        SlotReleases freed = new SlotReleases();
-                        Reported answer = reportIn(tx, caller, r, freed);
-                        freed.release(tx, store);
-                        return answer;
-                    });
+                    return database.inTransaction(tx -> reportIn(tx, caller, r));
                 } catch (ApiProblem p) {
                     return new Reported(r.taskId(), null, p);
                 }
@@ -242,9 +228,9 @@ public class AgentWorkService {
         return out;
     }
 
-    private Reported reportIn(DbExecute tx, Caller caller, Report r, SlotReleases freed) {
+    private Reported reportIn(DbExecute tx, Caller caller, Report r) {
         try {
-            return new Reported(r.taskId(), apply(tx, caller, r, freed), null);
+            return new Reported(r.taskId(), apply(tx, caller, r), null);
         } catch (ApiProblem p) {
             if (p.status() >= 500) {
                 throw p;
@@ -269,7 +255,7 @@ public class AgentWorkService {
      * Applies one outcome inside the caller's transaction and answers the task's status after it. Every
      * check (and so every refusal) comes before the first write.
      */
-    private TaskState apply(DbExecute tx, Caller caller, Report r, SlotReleases freed) {
+    private TaskState apply(DbExecute tx, Caller caller, Report r) {
         UUID taskId = r.taskId();
         TaskRecord t = store.lock(tx, taskId).orElseThrow(() -> ApiProblem.notFound("task", taskId));
         requireAgentOrAdmin(caller);
@@ -294,7 +280,6 @@ public class AgentWorkService {
         OffsetDateTime from = t.startedAt() != null ? t.startedAt() : t.claimedAt();
         long ms = r.executionMs() != null ? r.executionMs()
                 : Math.max(0, Duration.between(from, OffsetDateTime.now()).toMillis());
-        freed.add(t.assignedAgentId());
         store.markCompleted(tx, taskId, r.result(), ms);
         store.endAttempt(tx, taskId, t.attemptCount(), "SUCCEEDED", null, null, null);
         completed(tx, t, t.assignedAgentId(), t.attemptCount(), ms, r.result(), true);
@@ -313,23 +298,6 @@ public class AgentWorkService {
         }
         LOG.fine(() -> "task " + t.taskId() + " completed by agent " + agent + " attempt " + attempt + " in " + ms
                 + " ms");
-    }
-
-    /**
-     * The slots completions free in one transaction, released together at its end: one update of each
-     * agent's load row, as late as possible, because that row stays locked until the commit and every
-     * routing to the agent waits for it.
-     */
-    private static final class SlotReleases {
-        private final Map<UUID, Integer> byAgent = new LinkedHashMap<>();
-
-        void add(UUID agent) {
-            byAgent.merge(agent, 1, Integer::sum);
-        }
-
-        void release(DbExecute tx, TaskStore store) {
-            byAgent.forEach((agent, n) -> store.releaseSlots(tx, agent, n));
-        }
     }
 
     /** Whether this caller already ended that attempt of the task with this outcome. */

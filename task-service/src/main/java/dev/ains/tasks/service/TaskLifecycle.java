@@ -14,8 +14,8 @@ import jakarta.inject.Inject;
 
 /**
  * How an attempt ends, whoever ends it (the agent, a lease that ran out, an agent that went away):
- * release the agent's slot, close the attempt, and either schedule a retry with back-off or dead-letter
- * the task. Always inside the caller's transaction, which holds the task's row lock.
+ * close the attempt, and either schedule a retry with back-off or dead-letter the task (the agent's slot
+ * is free once the task is no longer held). Always inside the caller's transaction, which holds the task's row lock.
  */
 @ApplicationScoped
 public class TaskLifecycle {
@@ -62,9 +62,6 @@ public class TaskLifecycle {
         if (next == TaskState.DEAD_LETTERED) {
             TaskEvents.settlement(tx, t, next, error);
             failDependents(tx, t, "DEAD_LETTERED");
-        }
-        if (agent != null && t.status().held()) {
-            store.releaseSlot(tx, agent); // last: the agent's load row stays locked until the commit
         }
         metrics.failed(t.taskType(), outcome);
         Long d = delay;
@@ -114,9 +111,6 @@ public class TaskLifecycle {
         TaskEvents.settlement(tx, t, TaskState.CANCELLED, reason);
         metrics.cancelled(t.taskType());
         failDependents(tx, t, "CANCELLED");
-        if (held) {
-            store.releaseSlot(tx, t.assignedAgentId()); // last: the agent's load row stays locked until the commit
-        }
         LOG.info(() -> "task " + t.taskId() + " cancelled by " + by + (reason == null ? "" : ": " + reason));
     }
 }

@@ -122,31 +122,26 @@ public class TaskStore {
                 .toList();
     }
 
+    /** How many tasks each agent holds (ASSIGNED or RUNNING); agents holding none are absent. */
     public Map<UUID, Integer> loads(DbExecute tx, List<UUID> agents) {
         Map<UUID, Integer> m = new HashMap<>();
         if (agents.isEmpty()) {
             return m;
         }
         String ids = String.join(",", agents.stream().map(UUID::toString).toList());
-        tx.namedInsert("ensure-load", ids);
-        tx.namedQuery("select-loads", ids).forEach(r -> m.put(Rows.uuid(r, "agent_id"), r.column("active").getInt()));
+        tx.namedQuery("held-counts", ids).forEach(r -> m.put(Rows.uuid(r, "assigned_agent_id"),
+                (int) r.column("n").getLong()));
         return m;
     }
 
-    public boolean takeSlot(DbExecute tx, UUID agentId, int max) {
-        return tx.namedUpdate("take-slot", agentId, max) == 1;
-    }
-
-    public void releaseSlot(DbExecute tx, UUID agentId) {
-        releaseSlots(tx, agentId, 1);
-    }
-
     /**
-     * Frees slots on the agent's load row. Call it last in a transaction: the row stays locked until the
-     * commit, and every routing to that agent waits for it.
+     * Whether the agent has a free slot, with the agent's slots locked until this transaction ends: two
+     * routings to one agent (on any replica) count one after the other, and never both take its last slot.
+     * Nothing is written: a task's slot is free again as soon as the task stops being held.
      */
-    public void releaseSlots(DbExecute tx, UUID agentId, int n) {
-        tx.namedUpdate("release-slot", n, agentId);
+    public boolean takeSlot(DbExecute tx, UUID agentId, int max) {
+        tx.namedQuery("lock-agent-slots", agentId.toString()).forEach(r -> { });
+        return tx.namedGet("free-slot", max, agentId).map(r -> r.column("free").getBoolean()).orElse(false);
     }
 
     /** The task as assigned (its new attempt number included), or empty when it is no longer queued. */
