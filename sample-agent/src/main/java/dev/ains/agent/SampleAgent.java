@@ -17,6 +17,7 @@ import java.util.logging.Logger;
 
 import dev.ains.client.Ains;
 import dev.ains.client.EventStream;
+import dev.ains.client.ResultReporter;
 import dev.ains.client.registry.model.AgentRegistration;
 import dev.ains.client.registry.model.Capability;
 import dev.ains.client.registry.model.ClientRegistration;
@@ -63,7 +64,7 @@ public final class SampleAgent {
                 .economyUrl(settings.economyUrl()).apiKey(apiKey).build();
         this.idle = new Semaphore(settings.maxConcurrency());
         this.workers = Executors.newFixedThreadPool(settings.maxConcurrency());
-        this.reporter = new ResultReporter(asAgent, agentId, idle);
+        this.reporter = ResultReporter.start(asAgent, agentId, idle::release);
     }
 
     public static void main(String[] args) throws Exception {
@@ -116,14 +117,12 @@ public final class SampleAgent {
         heartbeat.scheduleAtFixedRate(this::heartbeat, 0, settings.heartbeatSeconds(), TimeUnit.SECONDS);
         // the stream announces invitations at once; a look every few seconds is the safety net
         bidding.scheduleWithFixedDelay(this::bid, 1, settings.eventStream() ? 5 : 1, TimeUnit.SECONDS);
-        Thread reporting = Thread.ofPlatform().name("reporter").start(reporter::run);
         Thread claiming = Thread.ofPlatform().name("claimer").start(this::claimLoop);
         LOG.info(() -> "agent " + agentId + " working with " + settings.maxConcurrency() + " workers");
         claiming.join();
         workers.shutdown();
         workers.awaitTermination(30, TimeUnit.SECONDS);
-        reporter.stop();
-        reporting.join(Duration.ofSeconds(10));
+        reporter.close();
         heartbeat.shutdownNow();
         bidding.shutdownNow();
         if (stream != null) {
