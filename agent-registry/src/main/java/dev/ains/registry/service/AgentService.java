@@ -62,9 +62,20 @@ public class AgentService {
         checkCapabilities(check, a.capabilities());
         checkUrl(check, a.endpointUrl());
         check.orThrow();
+        // the owner is an identity the trust rules rely on (an owner cannot rate its agent, and its own
+        // tasks count for nothing): the registering client, or a client an admin names
+        String owner = a.owner() == null || a.owner().isBlank() ? caller.id() : a.owner();
+        if (!owner.equals(caller.id())) {
+            if (!caller.has(Roles.ADMIN)) {
+                throw ApiProblem.forbidden("owner: an agent belongs to the client that registers it; only an admin"
+                        + " registers one for another client");
+            }
+            if (store.findClient(owner).isEmpty()) {
+                throw ApiProblem.invalid("owner", "no client " + owner);
+            }
+        }
         UUID id = UUID.randomUUID();
         String apiKey = Secrets.generate("ak_");
-        String owner = a.owner() == null || a.owner().isBlank() ? caller.id() : a.owner();
         int heartbeat = a.heartbeatIntervalSeconds() == null ? settings.defaultHeartbeatSeconds()
                 : a.heartbeatIntervalSeconds();
         AgentRecord created = database.inTransaction(tx -> {

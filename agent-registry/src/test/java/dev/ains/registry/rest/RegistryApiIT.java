@@ -334,6 +334,25 @@ class RegistryApiIT {
     }
 
     /**
+     * The owner is an identity: a client cannot register an agent under someone else's name (which let it
+     * feed the agent its own tasks and rate it as if it were a stranger); an admin may, for a real client.
+     */
+    @Test
+    void anAgentsOwnerIsTheClientThatRegisteredIt() {
+        String mine = json(api.post("/ains/agents", token, agentJson("self", "own")), 201).at("/agent/owner").asText();
+        String someone = json(api.post("/ains/clients", null, "{\"name\":\"someone\"}"), 201).get("client_id")
+                .asText();
+        String named = "{\"name\":\"x\",\"owner\":\"" + someone + "\",\"capabilities\":[{\"name\":\"own\"}]}";
+        assertThat(json(api.post("/ains/agents", token, named), 403).get("detail").asText()).contains("owner");
+        assertThat(json(api.post("/ains/agents", token, "{\"name\":\"x\",\"owner\":\"" + mine
+                + "\",\"capabilities\":[{\"name\":\"own\"}]}"), 201).at("/agent/owner").asText()).isEqualTo(mine);
+        Auth admin = Auth.bearer(jwt.issue("operator", List.of(Roles.ADMIN), 60));
+        assertThat(json(api.post("/ains/agents", admin, named), 201).at("/agent/owner").asText()).isEqualTo(someone);
+        assertThat(fields(json(api.post("/ains/agents", admin, "{\"name\":\"x\",\"owner\":\"nobody-"
+                + UUID.randomUUID() + "\",\"capabilities\":[{\"name\":\"own\"}]}"), 422))).containsExactly("owner");
+    }
+
+    /**
      * A batch is recorded in one transaction, agent by agent, and must move trust exactly as the same
      * outcomes sent one at a time: weights by client, the owner's tasks, failures, consistency, duplicates.
      */
