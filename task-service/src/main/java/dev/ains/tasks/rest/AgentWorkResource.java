@@ -13,6 +13,8 @@ import dev.ains.tasks.api.AgentWorkApi;
 import dev.ains.tasks.api.model.AttemptResult;
 import dev.ains.tasks.api.model.AttemptResultOutcome;
 import dev.ains.tasks.api.model.ClaimBatch;
+import dev.ains.tasks.api.model.Lease;
+import dev.ains.tasks.api.model.LeaseExtension;
 import dev.ains.tasks.api.model.ClaimedTask;
 import dev.ains.tasks.api.model.Problem;
 import dev.ains.tasks.api.model.ResultBatch;
@@ -78,6 +80,14 @@ public class AgentWorkResource implements AgentWorkApi {
         }
         return Response.ok(ApiMapper.task(work.fail(Caller.of(security), taskId, body.getAttemptNo(), body.getError(),
                 body.getRetryable()))).build();
+    }
+
+    @Override
+    public Response extendLease(UUID taskId, LeaseExtension body) {
+        LeaseExtension b = body == null ? new LeaseExtension() : body;
+        return Response.ok(new Lease().taskId(taskId).attemptNo(b.getAttemptNo())
+                .leaseExpiresAt(work.extendLease(Caller.of(security), taskId, b.getAttemptNo(), b.getExtendSeconds())))
+                .build();
     }
 
     @Override

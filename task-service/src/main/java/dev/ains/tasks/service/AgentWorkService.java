@@ -139,6 +139,34 @@ public class AgentWorkService {
         });
     }
 
+    /**
+     * Extends the holder's lease on its current attempt (one statement); when that finds nothing to
+     * extend, the task is looked at under its lock to say why (404, 403, 409 stale-attempt / not-held /
+     * task-finished / not-claimed).
+     */
+    public OffsetDateTime extendLease(Caller caller, UUID taskId, Integer attemptNo, Integer seconds) {
+        activity.saw(caller);
+        Check.of().required("attempt_no", attemptNo).range("attempt_no", attemptNo, 1, Integer.MAX_VALUE)
+                .range("extend_seconds", seconds, 1, 86_400).orThrow();
+        requireAgentOrAdmin(caller);
+        UUID agent = caller.isAdmin() ? null : caller.agentId()
+                .orElseThrow(() -> ApiProblem.forbidden("only agents hold leases"));
+        return database.inTransaction(tx -> {
+            Optional<OffsetDateTime> until = store.extendLease(tx, taskId, attemptNo, agent, seconds);
+            if (until.isPresent()) {
+                return until.get();
+            }
+            TaskRecord t = store.lock(tx, taskId).orElseThrow(() -> ApiProblem.notFound("task", taskId));
+            if (attemptNo != t.attemptCount()) {
+                throw ApiProblem.conflict("stale-attempt", "task " + taskId + " is on attempt " + t.attemptCount()
+                        + ", not " + attemptNo + " (the lease was lost or the task was re-routed)");
+            }
+            held(tx, caller, taskId, t);
+            requireClaimed(t);
+            throw new IllegalStateException("task " + taskId + " is held by the caller yet its lease did not move");
+        });
+    }
+
     /** One reported outcome: a completion (with its result) or a failure (with its error) of one attempt. */
     public record Report(UUID taskId, Integer attemptNo, boolean completed, JsonNode result, Long executionMs,
                          String error, Boolean retryable) {

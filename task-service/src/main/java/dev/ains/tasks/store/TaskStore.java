@@ -312,6 +312,13 @@ public class TaskStore {
         tx.namedUpdate("attempt-started", taskId, attemptNo);
     }
 
+    /** The lease's new end, or empty when the task is not held by that agent (any, when null) on that attempt. */
+    public Optional<OffsetDateTime> extendLease(DbExecute tx, UUID taskId, int attemptNo, UUID agentId,
+                                                Integer seconds) {
+        return tx.namedGet("extend-lease", seconds, taskId, attemptNo, agentId, agentId)
+                .map(r -> Rows.time(r, "lease_expires_at"));
+    }
+
     /** A completion the one-statement path made: the task as completed, and whether tasks depend on it. */
     public record Completion(TaskRecord task, boolean hasDependents) {
     }

@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
@@ -354,8 +355,30 @@ class TaskApiIT {
         JsonNode stale = json(api.post("/aitp/tasks/" + id + "/complete", AGENT1, "{\"attempt_no\":1}"), 409);
         assertThat(stale.get("type").asText()).endsWith("/stale-attempt");
         assertThat(json(api.get("/aitp/tasks/" + id, client), 200).get("status").asText()).isEqualTo("RUNNING");
+
+        // the lease: only the holder, on its current attempt, moves it, and never past one timeout ahead
+        String lease = "/aitp/tasks/" + id + "/lease";
+        assertThat(json(api.post(lease, AGENT1, "{\"attempt_no\":1}"), 409).get("type").asText())
+                .endsWith("/stale-attempt");
+        json(api.post(lease, AGENT2, "{\"attempt_no\":2}"), 403);
+        assertThat(fields(json(api.post(lease, AGENT1, "{\"attempt_no\":2,\"extend_seconds\":0}"), 422)))
+                .containsExactly("extend_seconds");
+        assertThat(fields(json(api.post(lease, AGENT1, "{}"), 422))).containsExactly("attempt_no");
+        json(api.post("/aitp/tasks/" + UUID.randomUUID() + "/lease", AGENT1, "{\"attempt_no\":1}"), 404);
+        OffsetDateTime before = OffsetDateTime.now();
+        JsonNode moved = json(api.post(lease, AGENT1, "{\"attempt_no\":2,\"extend_seconds\":5}"), 200);
+        OffsetDateTime until = OffsetDateTime.parse(moved.get("lease_expires_at").asText());
+        assertThat(until).isBetween(before.plusSeconds(4), before.plusSeconds(7));
+        assertThat(OffsetDateTime.parse(json(api.get("/aitp/tasks/" + id, client), 200).get("lease_expires_at")
+                .asText())).isEqualTo(until);
+        int timeout = json(api.get("/aitp/tasks/" + id, client), 200).get("timeout_seconds").asInt();
+        OffsetDateTime capped = OffsetDateTime.parse(json(api.post(lease, AGENT1,
+                "{\"attempt_no\":2,\"extend_seconds\":86400}"), 200).get("lease_expires_at").asText());
+        assertThat(capped).isBefore(OffsetDateTime.now().plusSeconds(timeout + 2));
+
         assertThat(json(api.post("/aitp/tasks/" + id + "/complete", AGENT1, "{\"attempt_no\":2}"), 200)
                 .get("status").asText()).isEqualTo("COMPLETED");
+        json(api.post(lease, AGENT1, "{\"attempt_no\":2}"), 409);
     }
 
     @Test
