@@ -47,7 +47,8 @@ public class ClientService {
             // an operator-chosen secret that opens everything: a weak or example one stops the start
             SecretPolicy.requireStrong("ains.registry.admin-client-secret", settings.adminClientSecret(),
                     SecretPolicy.MIN_OPERATOR_SECRET_CHARS);
-            store.upsertClient(settings.adminClientId(), "admin", Secrets.hash(settings.adminClientSecret()),
+            // chosen by a person, so stored with a slow hash (issued secrets are random and keep a fast one)
+            store.upsertClient(settings.adminClientId(), "admin", Secrets.slowHash(settings.adminClientSecret()),
                     List.of(Roles.ADMIN, Roles.CLIENT));
             LOG.info(() -> "admin client " + settings.adminClientId() + " is ready");
         }
@@ -89,7 +90,7 @@ public class ClientService {
                     (int) Math.max(1, java.time.Duration.between(java.time.OffsetDateTime.now(), until).toSeconds()));
         });
         var client = store.findClient(clientId)
-                .filter(c -> Secrets.equalHashes(c.secretHash(), Secrets.hash(secret)));
+                .filter(c -> Secrets.matches(secret, c.secretHash()));
         if (client.isEmpty()) {
             failed(clientId);
             throw ApiProblem.unauthorized("unknown client or wrong secret");

@@ -46,4 +46,16 @@ class SecretPolicyTest {
         assertThat(SecretPolicy.requireStrong("x", "correct horse battery staple", 16))
                 .isEqualTo("correct horse battery staple");
     }
+
+    @Test
+    void aChosenSecretIsStoredWithASlowSaltedHashAndAnIssuedOneWithAFastOne() {
+        String stored = Secrets.slowHash("correct horse battery staple");
+        assertThat(stored).startsWith("pbkdf2-sha256$600000$").doesNotContain("correct");
+        assertThat(Secrets.slowHash("correct horse battery staple")).as("salted").isNotEqualTo(stored);
+        assertThat(Secrets.matches("correct horse battery staple", stored)).isTrue();
+        assertThat(Secrets.matches("correct horse battery stapler", stored)).isFalse();
+        String issued = Secrets.generate("cs_");
+        assertThat(Secrets.matches(issued, Secrets.hash(issued))).isTrue();
+        assertThat(Secrets.matches(issued + "x", Secrets.hash(issued))).isFalse();
+    }
 }
