@@ -16,6 +16,8 @@ import dev.ains.registry.api.model.AgentRegistered;
 import dev.ains.registry.api.model.AgentRegistration;
 import dev.ains.registry.api.model.AgentStatus;
 import dev.ains.registry.api.model.AgentUpdate;
+import dev.ains.registry.api.model.Rotation;
+import dev.ains.registry.api.model.RotatedSecret;
 import dev.ains.registry.api.model.HeartbeatAck;
 import dev.ains.registry.service.AgentService;
 import dev.ains.registry.store.AgentRecord;
@@ -71,6 +73,14 @@ public class AgentsResource implements AgentsApi {
                 ApiMapper.capabilities(body.getCapabilities()), body.getMaxConcurrency(), body.getEndpointUrl(),
                 body.getMetadata() == null || body.getMetadata().isEmpty() ? null : ApiMapper.node(body.getMetadata())));
         return Response.ok(ApiMapper.agent(updated)).build();
+    }
+
+    @Override
+    @Allow({Roles.CLIENT, Roles.AGENT})
+    public Response rotateAgentApiKey(UUID agentId, Rotation body) {
+        var r = agents.rotateKey(Caller.of(security), agentId, body == null ? null : body.getGraceSeconds());
+        return Response.ok(new RotatedSecret().secret(r.secret()).previousValidUntil(r.previousValidUntil()))
+                .header("Cache-Control", "no-store").build();
     }
 
     @Override

@@ -7,10 +7,13 @@ import java.util.Base64;
 import dev.ains.kit.error.ApiProblem;
 import dev.ains.kit.security.Allow;
 import dev.ains.kit.security.Caller;
+import dev.ains.kit.security.Roles;
 import dev.ains.kit.security.BasicClientAuth;
 import dev.ains.registry.api.ClientsApi;
 import dev.ains.registry.api.model.ClientCredentials;
 import dev.ains.registry.api.model.ClientRegistration;
+import dev.ains.registry.api.model.Rotation;
+import dev.ains.registry.api.model.RotatedSecret;
 import dev.ains.registry.api.model.TokenRequest;
 import dev.ains.registry.api.model.TokenResponse;
 import dev.ains.registry.service.ClientService;
@@ -43,6 +46,14 @@ public class ClientsResource implements ClientsApi {
         var r = clients.register(caller, body.getName(), body.getRoles());
         return Response.status(201).entity(new ClientCredentials().clientId(r.clientId()).clientSecret(r.secret())
                 .name(r.name()).roles(r.roles()).createdAt(r.createdAt())).build();
+    }
+
+    @Override
+    @Allow({Roles.CLIENT})
+    public Response rotateClientSecret(String clientId, Rotation body) {
+        var r = clients.rotateSecret(Caller.of(security), clientId, body == null ? null : body.getGraceSeconds());
+        return Response.ok(new RotatedSecret().secret(r.secret()).previousValidUntil(r.previousValidUntil()))
+                .header("Cache-Control", "no-store").build();
     }
 
     /**

@@ -89,8 +89,8 @@ public class ClientService {
                     + "; try again after " + until,
                     (int) Math.max(1, java.time.Duration.between(java.time.OffsetDateTime.now(), until).toSeconds()));
         });
-        var client = store.findClient(clientId)
-                .filter(c -> Secrets.matches(secret, c.secretHash()));
+        var client = store.findClient(clientId).filter(c -> Secrets.matches(secret, c.secretHash())
+                || (c.previousSecretHash() != null && Secrets.matches(secret, c.previousSecretHash())));
         if (client.isEmpty()) {
             failed(clientId);
             throw ApiProblem.unauthorized("unknown client or wrong secret");
@@ -98,6 +98,24 @@ public class ClientService {
         store.loginSucceeded(clientId);
         metrics.login("succeeded");
         return jwt.issue(client.get().clientId(), client.get().roles(), jwt.ttlSeconds());
+    }
+
+    /** A new secret issued to a client (by itself or an admin); the old one works for the grace period. */
+    public record Rotated(String secret, java.time.OffsetDateTime previousValidUntil) {
+    }
+
+    public Rotated rotateSecret(Caller caller, String clientId, Integer graceSeconds) {
+        if (caller.isAgent() || !(caller.id().equals(clientId) || caller.has(Roles.ADMIN))) {
+            throw ApiProblem.forbidden("only the client itself or an admin may rotate its secret");
+        }
+        Check.of().range("grace_seconds", graceSeconds, 0, 604_800).orThrow();
+        int grace = graceSeconds == null ? settings.rotationGraceSeconds() : graceSeconds;
+        String secret = Secrets.generate("cs_");
+        var until = database.inTransaction(tx -> store.rotateClientSecret(tx, clientId, Secrets.hash(secret), grace))
+                .orElseThrow(() -> ApiProblem.notFound("client", clientId));
+        LOG.info(() -> "client " + clientId + " has a new secret (by " + caller.id() + "); the old one works until "
+                + until);
+        return new Rotated(secret, until);
     }
 
     private void failed(String clientId) {

@@ -19,6 +19,7 @@ public class RegistrySettings {
     private final int loginWindowSeconds;
     private final int loginLockoutSeconds;
     private final long loginSlowdownMs;
+    private final int rotationGraceSeconds;
 
     @Inject
     public RegistrySettings(Config c) {
@@ -42,6 +43,13 @@ public class RegistrySettings {
         loginWindowSeconds = c.getOptionalValue("ains.registry.login.window-seconds", Integer.class).orElse(900);
         loginLockoutSeconds = c.getOptionalValue("ains.registry.login.lockout-seconds", Integer.class).orElse(900);
         loginSlowdownMs = c.getOptionalValue("ains.registry.login.slowdown-ms", Long.class).orElse(250L);
+        rotationGraceSeconds = c.getOptionalValue("ains.registry.rotation-grace-seconds", Integer.class)
+                .orElse(86_400);
+    }
+
+    /** How long a replaced client secret or API key keeps working when the rotation does not say. */
+    public int rotationGraceSeconds() {
+        return rotationGraceSeconds;
     }
 
     /** Failed secrets for one client id, within the window, that lock it out. */

@@ -28,8 +28,9 @@ public class RegistryStore {
         return database.client().execute();
     }
 
+    /** {@code previousSecretHash}: the replaced secret's hash while its grace period lasts, else null. */
     public record ClientRecord(String clientId, String name, String secretHash, List<String> roles,
-                               OffsetDateTime createdAt) {
+                               OffsetDateTime createdAt, String previousSecretHash) {
     }
 
     public void insertClient(DbExecute tx, String id, String name, String secretHash, List<String> roles) {
@@ -66,7 +67,19 @@ public class RegistryStore {
     public Optional<ClientRecord> findClient(String id) {
         return db().namedGet("select-client", id).map(r -> new ClientRecord(
                 Rows.string(r, "client_id"), Rows.string(r, "name"), Rows.string(r, "secret_hash"),
-                List.of(Rows.string(r, "roles").split(",")), Rows.time(r, "created_at")));
+                List.of(Rows.string(r, "roles").split(",")), Rows.time(r, "created_at"),
+                Rows.string(r, "previous_secret_hash")));
+    }
+
+    /** The client's new secret hash; the old one is accepted for {@code graceSeconds} more. Empty: no such client. */
+    public Optional<OffsetDateTime> rotateClientSecret(DbExecute tx, String clientId, String newHash, int graceSeconds) {
+        return tx.namedGet("rotate-client-secret", (double) graceSeconds, newHash, clientId)
+                .map(r -> Rows.time(r, "previous_secret_until"));
+    }
+
+    public Optional<OffsetDateTime> rotateAgentKey(DbExecute tx, UUID agentId, String newHash, int graceSeconds) {
+        return tx.namedGet("rotate-agent-key", (double) graceSeconds, newHash, agentId)
+                .map(r -> Rows.time(r, "previous_key_until"));
     }
 
     public void insertAgent(DbExecute tx, UUID id, String name, String owner, String description, int maxConcurrency,
@@ -169,7 +182,7 @@ public class RegistryStore {
     }
 
     public Optional<Map.Entry<UUID, String>> agentByKeyHash(String hash) {
-        return db().namedGet("select-agent-by-key", hash)
+        return db().namedGet("select-agent-by-key", hash, hash)
                 .map(r -> Map.entry(Rows.uuid(r, "agent_id"), Rows.string(r, "status")));
     }
 

@@ -156,6 +156,59 @@ class RegistryApiIT {
         assertThat(error.getErrorObject().getDescription()).isNotBlank();
     }
 
+    /** A secret or key is replaced without a failed request (both work for the grace period), or revoked. */
+    @Test
+    void clientSecretsAndAgentKeysRotateWithAGracePeriodOrAreRevoked() {
+        JsonNode c = json(api.post("/ains/clients", null, "{\"name\":\"rotating\"}"), 201);
+        String id = c.get("client_id").asText();
+        String s1 = c.get("client_secret").asText();
+        Auth me = Auth.bearer(signIn(id, s1, 200).get("access_token").asText());
+        json(api.post("/ains/clients/" + id + "/secret", token, "{}"), 403); // another client
+        assertThat(fields(json(api.post("/ains/clients/" + id + "/secret", me, "{\"grace_seconds\":-1}"), 422)))
+                .containsExactly("grace_seconds");
+        JsonNode r2 = json(api.post("/ains/clients/" + id + "/secret", me, "{}"), 200);
+        String s2 = r2.get("secret").asText();
+        assertThat(OffsetDateTime.parse(r2.get("previous_valid_until").asText())).isAfter(OffsetDateTime.now()
+                .plusHours(23));
+        signIn(id, s1, 200); // the old one still works during the grace period
+        signIn(id, s2, 200);
+        String s3 = json(api.post("/ains/clients/" + id + "/secret", me, "{\"grace_seconds\":0}"), 200)
+                .get("secret").asText();
+        signIn(id, s2, 401); // revoked at once
+        signIn(id, s1, 401);
+        signIn(id, s3, 200);
+        Auth admin = Auth.bearer(jwt.issue("operator", List.of(Roles.ADMIN), 60));
+        json(api.post("/ains/clients/nobody-" + UUID.randomUUID() + "/secret", admin, "{}"), 404);
+        json(api.post("/ains/clients/" + id + "/secret", admin, "{\"grace_seconds\":0}"), 200);
+        signIn(id, s3, 401);
+
+        JsonNode agent = json(api.post("/ains/agents", me, agentJson("rotor", "rotate")), 201);
+        String agentId = agent.at("/agent/agent_id").asText();
+        String k1 = agent.get("api_key").asText();
+        json(api.post("/ains/agents/" + agentId + "/api-key", token, "{}"), 403); // not its owner
+        // the agent itself may rotate its own key
+        String k2 = json(target.path("/ains/agents/" + agentId + "/api-key").request().header("X-API-Key", k1)
+                .post(Entity.json("{}")), 200).get("secret").asText();
+        assertThat(heartbeat(agentId, k1).getStatus()).isEqualTo(200);
+        assertThat(heartbeat(agentId, k2).getStatus()).isEqualTo(200);
+        String k3 = json(api.post("/ains/agents/" + agentId + "/api-key", me, "{\"grace_seconds\":0}"), 200)
+                .get("secret").asText();
+        assertThat(heartbeat(agentId, k2).getStatus()).isEqualTo(401);
+        assertThat(heartbeat(agentId, k1).getStatus()).isEqualTo(401);
+        assertThat(heartbeat(agentId, k3).getStatus()).isEqualTo(200);
+    }
+
+    private JsonNode signIn(String id, String secret, int status) {
+        Response r = api.post("/ains/auth/token", null, "{\"client_id\":\"" + id + "\",\"client_secret\":\""
+                + secret + "\"}");
+        if (status == 200) {
+            return json(r, 200);
+        }
+        assertThat(r.getStatus()).isEqualTo(status);
+        r.close();
+        return null;
+    }
+
     /** Guessing a client's secret is slowed, then locked out for a while, whatever secret comes. */
     @Test
     void repeatedWrongSecretsLockTheClientIdOut() {
