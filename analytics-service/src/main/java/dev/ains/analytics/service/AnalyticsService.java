@@ -50,20 +50,21 @@ public class AnalyticsService {
                     .required(f + ".status", e.status());
         }
         check.orThrow();
-        int accepted = database.inTransaction(tx -> {
-            int n = 0;
+        // two statements per batch, whatever its size: the new events, then each task's fact once
+        List<Event> accepted = database.inTransaction(tx -> {
             store.lockIntake(tx);
-            for (Event e : events) {
-                if (store.insertEvent(tx, e)) {
-                    int failed = "task.failed".equals(e.eventType()) ? 1 : 0;
-                    store.upsertFact(tx, e, failed, FINAL.contains(e.status()) ? e.occurredAt() : null);
-                    metrics.counter("ains_analytics_events_ingested_total", new Tag("event_type", e.eventType())).inc();
-                    n++;
-                }
-            }
-            return n;
+            Set<UUID> stored = store.insertEvents(tx, events);
+            Set<UUID> seen = new java.util.HashSet<>();
+            List<Event> fresh = events.stream().filter(e -> stored.contains(e.eventId()) && seen.add(e.eventId()))
+                    .toList();
+            store.upsertFacts(tx, fresh.stream().map(e -> new AnalyticsStore.FactChange(e,
+                    "task.failed".equals(e.eventType()) ? 1 : 0,
+                    FINAL.contains(e.status()) ? e.occurredAt() : null)).toList());
+            return fresh;
         });
-        return new Intake(accepted, events.size() - accepted);
+        accepted.forEach(e -> metrics.counter("ains_analytics_events_ingested_total",
+                new Tag("event_type", e.eventType())).inc());
+        return new Intake(accepted.size(), events.size() - accepted.size());
     }
 
     public record Summary(OffsetDateTime from, OffsetDateTime to, long total, Map<String, Long> byStatus,

@@ -1,6 +1,10 @@
 package dev.ains.analytics.store;
 
 import java.time.OffsetDateTime;
+import dev.ains.kit.json.Json;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +29,32 @@ public class AnalyticsStore {
                         Long cost, String currency) {
     }
 
-    /** False when the event was stored before. */
-    public boolean insertEvent(DbExecute tx, Event e) {
-        return tx.namedInsert("insert-event", e.eventId(), e.eventType(), e.taskId(), e.taskType(), e.capability(),
-                e.priority(), e.status(), e.agentId(), e.attempt(), e.executionMs(), e.error(), e.createdBy(),
-                Rows.ts(e.taskCreatedAt()), Rows.ts(e.occurredAt()), e.cost(), e.currency()) == 1;
+    /** Stores a batch of events, each once; answers the ids stored now (a redelivered event is not). */
+    public Set<UUID> insertEvents(DbExecute tx, List<Event> events) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Event e : events) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("event_id", e.eventId());
+            r.put("event_type", e.eventType());
+            r.put("task_id", e.taskId());
+            r.put("task_type", e.taskType());
+            r.put("capability", e.capability());
+            r.put("priority", e.priority());
+            r.put("status", e.status());
+            r.put("agent_id", e.agentId());
+            r.put("attempt", e.attempt());
+            r.put("execution_ms", e.executionMs());
+            r.put("error", e.error());
+            r.put("created_by", e.createdBy());
+            r.put("task_created_at", e.taskCreatedAt());
+            r.put("occurred_at", e.occurredAt());
+            r.put("cost", e.cost());
+            r.put("currency", e.currency());
+            rows.add(r);
+        }
+        Set<UUID> stored = new HashSet<>();
+        tx.namedQuery("insert-events", Json.write(rows)).forEach(r -> stored.add(Rows.uuid(r, "event_id")));
+        return stored;
     }
 
     /** Holds the intake lock until the transaction ends (see lock-intake). */
@@ -37,14 +62,42 @@ public class AnalyticsStore {
         tx.namedQuery("lock-intake").forEach(r -> { });
     }
 
-    /** Merges the event into the task's fact row and moves the task's contribution in the rollup. */
-    public void upsertFact(DbExecute tx, Event e, int failedAttempts, OffsetDateTime completedAt) {
-        tx.namedInsert("upsert-fact", e.taskId(), e.taskId(), e.taskType(), e.capability(), e.createdBy(),
-                Rows.ts(e.taskCreatedAt()), e.status(), Rows.ts(e.occurredAt()), e.agentId(),
-                e.attempt() == null ? 0 : e.attempt(), failedAttempts,
-                "task.completed".equals(e.eventType()) ? e.executionMs() : null, Rows.ts(completedAt),
-                "task.completed".equals(e.eventType()) ? e.cost() : null, e.currency(),
-                "task.assigned".equals(e.eventType()) ? Rows.ts(e.occurredAt()) : null);
+    /** What one event brings to its task's fact (see upsert-facts). */
+    public record FactChange(Event event, int failedAttempts, OffsetDateTime completedAt) {
+    }
+
+    /**
+     * Merges the events, in order, into their tasks' fact rows (one write per task) and moves the tasks'
+     * contributions in the rollup, with one statement.
+     */
+    public void upsertFacts(DbExecute tx, List<FactChange> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
+            Event e = changes.get(i).event();
+            boolean completed = "task.completed".equals(e.eventType());
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("n", i);
+            r.put("task_id", e.taskId());
+            r.put("task_type", e.taskType());
+            r.put("capability", e.capability());
+            r.put("created_by", e.createdBy());
+            r.put("created_at", e.taskCreatedAt());
+            r.put("status", e.status());
+            r.put("status_at", e.occurredAt());
+            r.put("agent_id", e.agentId());
+            r.put("attempts", e.attempt() == null ? 0 : e.attempt());
+            r.put("failed_attempts", changes.get(i).failedAttempts());
+            r.put("execution_ms", completed ? e.executionMs() : null);
+            r.put("completed_at", changes.get(i).completedAt());
+            r.put("cost", completed ? e.cost() : null);
+            r.put("currency", e.currency());
+            r.put("first_assigned_at", "task.assigned".equals(e.eventType()) ? e.occurredAt() : null);
+            rows.add(r);
+        }
+        tx.namedInsert("upsert-facts", Json.write(rows));
     }
 
     public record Figures(Map<String, Long> byStatus, Double avgExecutionMs, long failedAttempts, long retries) {

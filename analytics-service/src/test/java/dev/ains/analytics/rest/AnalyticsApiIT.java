@@ -88,6 +88,73 @@ class AnalyticsApiIT {
         assertThat(other.get("total_tasks").asInt()).as("a client sees its own tasks").isZero();
     }
 
+    /**
+     * A batch folds each task's events into one write of its fact: the fact and the rollup must end as if
+     * the same events had come one at a time, in the same (out of order) sequence, redeliveries included.
+     */
+    @Test
+    void aBatchLeavesTheSameFactsAsTheSameEventsOneByOne() throws Exception {
+        UUID batched = UUID.randomUUID();
+        UUID single = UUID.randomUUID();
+        UUID agent = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        OffsetDateTime t0 = OffsetDateTime.now().minusMinutes(10);
+        List<java.util.function.Function<UUID, String>> story = List.of(
+                task -> ev(task, "task.assigned", "ASSIGNED", null, "fold", agent, t0, t0.plusSeconds(2), null),
+                task -> ev(task, "task.created", "QUEUED", null, "fold", null, t0, t0, null),
+                task -> ev(task, "task.failed", "RETRY_WAIT", null, "fold", agent, t0, t0.plusSeconds(3), null),
+                task -> ev(task, "task.completed", "COMPLETED", 250L, "fold", other, t0, t0.plusSeconds(9), 700L),
+                task -> ev(task, "task.assigned", "ASSIGNED", null, "fold", other, t0, t0.plusSeconds(5), null)
+                        .replace("\"attempt\":1", "\"attempt\":2"),
+                // an earlier status arriving after the completion: it must not undo it
+                task -> ev(task, "task.started", "RUNNING", null, "fold", other, t0, t0.plusSeconds(8), null));
+        List<String> inBatch = new java.util.ArrayList<>(story.stream().map(f -> f.apply(batched)).toList());
+        inBatch.add(inBatch.get(0)); // a redelivery inside the batch
+        JsonNode intake = json(api.post("/ains/analytics/internal/events", service,
+                batch(inBatch.toArray(String[]::new))), 200);
+        assertThat(intake.get("accepted").asInt()).isEqualTo(story.size());
+        assertThat(intake.get("duplicates").asInt()).isEqualTo(1);
+        for (var f : story) {
+            json(api.post("/ains/analytics/internal/events", service, batch(f.apply(single))), 200);
+        }
+
+        String columns = "task_type, capability, created_by, created_at, status, status_at, agent_id, attempts,"
+                + " failed_attempts, execution_ms, completed_at, cost, currency, first_assigned_at";
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(database.settings().schemaUrl(),
+                database.settings().user(), database.settings().password());
+             java.sql.PreparedStatement q = c.prepareStatement("SELECT " + columns + " FROM task_facts"
+                     + " WHERE task_id = ?")) {
+            List<List<Object>> rows = new java.util.ArrayList<>();
+            for (UUID task : List.of(batched, single)) {
+                q.setObject(1, task);
+                try (java.sql.ResultSet r = q.executeQuery()) {
+                    assertThat(r.next()).isTrue();
+                    List<Object> row = new java.util.ArrayList<>();
+                    for (int i = 1; i <= 14; i++) {
+                        row.add(r.getObject(i));
+                    }
+                    rows.add(row);
+                }
+            }
+            assertThat(rows.get(0)).isEqualTo(rows.get(1));
+            assertThat(rows.get(0).get(4)).isEqualTo("COMPLETED");
+            assertThat(rows.get(0).get(7)).isEqualTo(2);
+            assertThat(rows.get(0).get(8)).isEqualTo(1);
+            // the rollup holds both tasks' final contribution, and nothing of their earlier states
+            try (java.sql.PreparedStatement r = c.prepareStatement("SELECT status, sum(tasks), sum(failed_attempts),"
+                    + " sum(exec_ms_sum), sum(cost_sum) FROM task_rollup WHERE task_type = 'fold' AND created_by = ?"
+                    + " GROUP BY status HAVING sum(tasks) <> 0 OR sum(failed_attempts) <> 0")) {
+                r.setString(1, clientId);
+                try (java.sql.ResultSet rs = r.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(List.of(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)))
+                            .containsExactly("COMPLETED", 2L, 2L, 500L, 1400L);
+                    assertThat(rs.next()).isFalse();
+                }
+            }
+        }
+    }
+
     @Test
     void badRequestsAreProblems() {
         assertThat(fields(json(api.get("/ains/analytics/summary?from=2026-02-01&to=2026-01-01", client), 422)))
