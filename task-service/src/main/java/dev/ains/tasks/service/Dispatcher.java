@@ -81,9 +81,10 @@ public class Dispatcher {
                     TaskStore.QueuedTask::priority, TaskStore.QueuedTask::createdAt, OffsetDateTime.now(), step,
                     served);
             int misses = 0;
+            Router.PassLoads loads = new Router.PassLoads();
             for (TaskStore.QueuedTask q : fair) {
                 Optional<UUID> agent = database.inTransaction(tx -> store.lockQueued(tx, q.taskId())
-                        .flatMap(locked -> router.route(tx, locked, false)).map(TaskRecord::assignedAgentId));
+                        .flatMap(locked -> router.route(tx, locked, false, loads)).map(TaskRecord::assignedAgentId));
                 if (agent.isPresent()) {
                     woken.add(agent.get());
                     misses = 0;

@@ -2,10 +2,13 @@ package dev.ains.tasks.service;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
@@ -53,6 +56,35 @@ public class Router {
      * @return the task as assigned, empty when it stays queued
      */
     public Optional<TaskRecord> route(DbExecute tx, QueuedTask task, boolean recordMiss) {
+        return route(tx, task, recordMiss, null);
+    }
+
+    /**
+     * What agents hold, as counted once for a dispatch pass and kept up as the pass assigns. Counting is
+     * proportional to what the candidates hold, and a pass routes up to a window of tasks to the same
+     * candidates: one count per pass, not per task. Completions during the pass make it high, never low;
+     * the slot itself is always taken on an exact count ({@link TaskStore#takeSlot}).
+     */
+    public static final class PassLoads {
+        private final Map<UUID, Integer> held = new HashMap<>();
+        private final Set<UUID> counted = new HashSet<>();
+
+        Map<UUID, Integer> of(DbExecute tx, TaskStore store, List<UUID> agents) {
+            List<UUID> missing = agents.stream().filter(a -> !counted.contains(a)).toList();
+            if (!missing.isEmpty()) {
+                held.putAll(store.loads(tx, missing));
+                counted.addAll(missing);
+            }
+            return held;
+        }
+
+        void assigned(UUID agent) {
+            held.merge(agent, 1, Integer::sum);
+        }
+    }
+
+    /** As {@link #route(DbExecute, QueuedTask, boolean)}, ranking by the pass's loads when given. */
+    public Optional<TaskRecord> route(DbExecute tx, QueuedTask task, boolean recordMiss, PassLoads passLoads) {
         List<Candidate> candidates;
         try {
             candidates = candidates(task.capability(), task.minTrust());
@@ -64,7 +96,8 @@ public class Router {
         Map<UUID, Candidate> byId = new LinkedHashMap<>();
         candidates.stream().filter(c -> task.pinnedAgent() == null || task.pinnedAgent().equals(c.getAgentId()))
                 .forEach(c -> byId.put(c.getAgentId(), c)); // an auction's task goes to its winner only
-        Map<UUID, Integer> loads = store.loads(tx, new ArrayList<>(byId.keySet()));
+        Map<UUID, Integer> loads = passLoads == null ? store.loads(tx, new ArrayList<>(byId.keySet()))
+                : passLoads.of(tx, store, new ArrayList<>(byId.keySet()));
         List<RoutingScore.Candidate> input = byId.values().stream()
                 .map(c -> new RoutingScore.Candidate(c.getAgentId(), c.getTrustScore(),
                         loads.getOrDefault(c.getAgentId(), 0), c.getMaxConcurrency()))
@@ -76,6 +109,9 @@ public class Router {
                 chosen = s.candidate().agentId();
                 break;
             }
+        }
+        if (chosen != null && passLoads != null) {
+            passLoads.assigned(chosen);
         }
         if (chosen == null) {
             metrics.routed("no_eligible_agent");
