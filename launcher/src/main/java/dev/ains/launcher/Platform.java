@@ -97,6 +97,20 @@ public final class Platform implements AutoCloseable {
         }
     }
 
+    /**
+     * The command that runs a service's jar: a small heap and the serial collector (two cores shared with
+     * PostgreSQL), plus whatever {@code AINS_SERVICE_JAVA_OPTS} adds (profiling, JIT experiments).
+     */
+    private List<String> serviceCommand(Path jar) {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-Xmx512m"));
+        String extra = System.getenv("AINS_SERVICE_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-jar", jar.toString()));
+        return cmd;
+    }
+
     /** Starts a service; a restart adds to its log, so that what happened before it stays readable. */
     private Process launch(String service, boolean restart) {
         Path jar = options.home().resolve(service).resolve("target").resolve(service + ".jar");
@@ -106,8 +120,7 @@ public final class Platform implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>(serviceEnv());
         env.put("SERVER_PORT", String.valueOf(ports.get(service)));
         env.putAll(options.env());
-        return spawn(service, List.of(java(), "-XX:+UseSerialGC", "-Xmx512m", "-jar", jar.toString()), env,
-                logDir.resolve(service + ".log"), restart);
+        return spawn(service, serviceCommand(jar), env, logDir.resolve(service + ".log"), restart);
     }
 
     /** Configuration every service gets: the shared database, the token secret, the neighbours. */
@@ -257,7 +270,7 @@ public final class Platform implements AutoCloseable {
         env.put("SERVER_PORT", String.valueOf(port));
         env.putAll(options.env());
         String name = service + "-replica-" + port;
-        Process p = spawn(name, List.of(java(), "-XX:+UseSerialGC", "-Xmx512m", "-jar", jar.toString()), env,
+        Process p = spawn(name, serviceCommand(jar), env,
                 logDir.resolve(name + ".log"), false);
         agents.add(p);
         String url = "http://localhost:" + port;
