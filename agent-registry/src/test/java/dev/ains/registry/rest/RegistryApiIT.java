@@ -364,6 +364,9 @@ class RegistryApiIT {
                 + "\"promised_ms\":1000,\"occurred_at\":\"" + OffsetDateTime.now() + "\"}]}";
 
         assertThat(api.post("/ains/internal/outcomes", token, batch).getStatus()).isEqualTo(403);
+        // nor an operator: internal operations take a service's own identity
+        assertThat(api.post("/ains/internal/outcomes", Auth.bearer(jwt.issue("operator", List.of(Roles.ADMIN), 60)),
+                batch).getStatus()).isEqualTo(403);
         assertThat(json(api.post("/ains/internal/outcomes", service, batch), 200).get("accepted").asInt()).isEqualTo(1);
         assertThat(json(api.post("/ains/internal/outcomes", service, batch), 200).get("duplicates").asInt()).isEqualTo(1);
 

@@ -27,6 +27,7 @@ import org.glassfish.jersey.server.ExtendedUriInfo;
 @Priority(Priorities.AUTHENTICATION)
 public class AuthFilter implements ContainerRequestFilter {
     public static final String API_KEY_HEADER = "X-API-Key";
+    private static final String[] SERVICES_ONLY = {Roles.SERVICE};
 
     @Context
     ResourceInfo resourceInfo;
@@ -50,8 +51,12 @@ public class AuthFilter implements ContainerRequestFilter {
         }
         Caller c = caller.orElseThrow(() -> ApiProblem.unauthorized(
                 "send a Bearer token (Authorization header) or an agent API key (X-API-Key)"));
-        if (allowed != null && Arrays.stream(allowed).noneMatch(c::has) && !c.has(Roles.ADMIN)) {
-            throw ApiProblem.forbidden("this operation needs one of the roles " + Arrays.toString(allowed));
+        if (allowed != null && Arrays.stream(allowed).noneMatch(c::has)) {
+            // an admin may do what clients and agents may, but the services' own operations take a service
+            // identity: an operator's token is not one
+            if (!c.has(Roles.ADMIN) || Arrays.equals(allowed, SERVICES_ONLY)) {
+                throw ApiProblem.forbidden("this operation needs one of the roles " + Arrays.toString(allowed));
+            }
         }
     }
 
