@@ -103,10 +103,10 @@ public class ClientsResource implements ClientsApi {
 
     /**
      * The id and secret of an HTTP Basic Authorization header (each form-encoded first, RFC 6749 §2.3.1),
-     * or null when the request has none (the auth filter lets only Basic through to this operation).
+     * or null when the request carries none (a Bearer token, checked by the auth filter, is not one).
      */
     private static String[] basicCredentials(String authorization, boolean form) {
-        if (authorization == null || authorization.isBlank()) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return null;
         }
         try {

@@ -97,6 +97,9 @@ class RegistryApiIT {
         assertThat(api.get("/ains/agents", Auth.bearer(issued.get("access_token").asText())).getStatus())
                 .isEqualTo(200);
         assertThat(form("grant_type=client_credentials", basic).getStatus()).isEqualTo(200);
+        // a caller that sends its current Bearer token along with JSON credentials still gets a token
+        json(api.post("/ains/auth/token", Auth.bearer(issued.get("access_token").asText()), "{\"client_id\":\""
+                + id + "\",\"client_secret\":\"" + secret + "\"}"), 200);
 
         // errors in RFC 6749 §5.2 shape, as application/json to a form request
         Response wrong = form("grant_type=client_credentials&client_id=" + id + "&client_secret=wrong", null);
