@@ -126,7 +126,7 @@ public class AgentService {
     }
 
     /** A new API key for the agent; the old one is accepted for the grace period (0: revoked now). */
-    public ClientService.Rotated rotateKey(Caller caller, UUID id, Integer graceSeconds) {
+    public Rotated rotateKey(Caller caller, UUID id, Integer graceSeconds) {
         AgentRecord current = get(id);
         requireOwnerOrSelf(caller, current);
         Check.of().range("grace_seconds", graceSeconds, 0, 604_800).orThrow();
@@ -135,7 +135,7 @@ public class AgentService {
         var until = database.inTransaction(tx -> store.rotateAgentKey(tx, id, Secrets.hash(apiKey), grace))
                 .orElseThrow(() -> ApiProblem.notFound("agent", id));
         LOG.info(() -> "agent " + id + " has a new API key (by " + caller.id() + "); the old one works until " + until);
-        return new ClientService.Rotated(apiKey, until);
+        return new Rotated(apiKey, until);
     }
 
     public AgentRecord deactivate(Caller caller, UUID id) {

@@ -101,9 +101,6 @@ public class ClientService {
     }
 
     /** A new secret issued to a client (by itself or an admin); the old one works for the grace period. */
-    public record Rotated(String secret, java.time.OffsetDateTime previousValidUntil) {
-    }
-
     public Rotated rotateSecret(Caller caller, String clientId, Integer graceSeconds) {
         if (caller.isAgent() || !(caller.id().equals(clientId) || caller.has(Roles.ADMIN))) {
             throw ApiProblem.forbidden("only the client itself or an admin may rotate its secret");

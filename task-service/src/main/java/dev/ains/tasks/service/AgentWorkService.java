@@ -158,8 +158,7 @@ public class AgentWorkService {
             }
             TaskRecord t = store.lock(tx, taskId).orElseThrow(() -> ApiProblem.notFound("task", taskId));
             if (attemptNo != t.attemptCount()) {
-                throw ApiProblem.conflict("stale-attempt", "task " + taskId + " is on attempt " + t.attemptCount()
-                        + ", not " + attemptNo + " (the lease was lost or the task was re-routed)");
+                throw staleAttempt(t, attemptNo);
             }
             held(tx, caller, taskId, t);
             requireClaimed(t);
@@ -202,8 +201,7 @@ public class AgentWorkService {
                         agent.orElse(null), r.result(), r.executionMs());
                 if (done.isPresent()) {
                     TaskRecord t = done.get().task();
-                    completed(tx, t, t.assignedAgentId(), t.attemptCount(), t.executionMs(), r.result(),
-                            done.get().hasDependents());
+                    completed(tx, t, t.executionMs(), r.result(), done.get().hasDependents());
                     return t;
                 }
             }
@@ -295,8 +293,7 @@ public class AgentWorkService {
                 return t.status();
             }
             if (!current) {
-                throw ApiProblem.conflict("stale-attempt", "task " + taskId + " is on attempt " + t.attemptCount()
-                        + ", not " + r.attemptNo() + " (the lease was lost or the task was re-routed)");
+                throw staleAttempt(t, r.attemptNo());
             }
         }
         held(tx, caller, taskId, t);
@@ -310,13 +307,14 @@ public class AgentWorkService {
                 : Math.max(0, Duration.between(from, OffsetDateTime.now()).toMillis());
         store.markCompleted(tx, taskId, r.result(), ms);
         store.endAttempt(tx, taskId, t.attemptCount(), "SUCCEEDED", null, null, null);
-        completed(tx, t, t.assignedAgentId(), t.attemptCount(), ms, r.result(), true);
+        completed(tx, t, ms, r.result(), true);
         return TaskState.COMPLETED;
     }
 
     /** What follows a completion, whichever path wrote it: its events, metrics and unblocked dependents. */
-    private void completed(DbExecute tx, TaskRecord t, UUID agent, int attempt, long ms, JsonNode result,
-                           boolean mayHaveDependents) {
+    private void completed(DbExecute tx, TaskRecord t, long ms, JsonNode result, boolean mayHaveDependents) {
+        UUID agent = t.assignedAgentId();
+        int attempt = t.attemptCount();
         TaskEvents.outcome(tx, t, agent, "SUCCEEDED", ms);
         TaskEvents.completed(tx, t, agent, attempt, ms, result);
         TaskEvents.settlement(tx, t, TaskState.COMPLETED, null);
@@ -335,6 +333,12 @@ public class AgentWorkService {
                 .filter(a -> outcome.equals(a.outcome()))
                 .filter(a -> caller.isAdmin() || caller.id().equals(a.agentId().toString()))
                 .isPresent();
+    }
+
+    /** A report or lease for an attempt the task has moved on from. */
+    private static ApiProblem staleAttempt(TaskRecord t, int attemptNo) {
+        return ApiProblem.conflict("stale-attempt", "task " + t.taskId() + " is on attempt " + t.attemptCount()
+                + ", not " + attemptNo + " (the lease was lost or the task was re-routed)");
     }
 
     private static void requireAgentOrAdmin(Caller caller) {
