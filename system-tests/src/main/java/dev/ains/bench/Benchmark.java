@@ -62,11 +62,13 @@ public final class Benchmark {
                 case "--scale" -> scale = Integer.parseInt(args[++i]);
                 case "--latency-only" -> only = "latency";
                 case "--claims-only" -> only = "claims";
+                case "--overload-only" -> only = "overload";
                 case "--backlog" -> backlog = Integer.parseInt(args[++i]);
                 case "--analytics" -> analytics = true;
                 case "--tasks" -> analyticsTasks = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (known: --scale N, --latency-only, --claims-only, --backlog N, --analytics [--tasks N])");
+                        + " (known: --scale N, --latency-only, --claims-only, --overload-only, --backlog N,"
+                        + " --analytics [--tasks N])");
             }
         }
         Path home = Path.of(System.getProperty("ains.home", ".")).toAbsolutePath().normalize();
@@ -84,6 +86,10 @@ public final class Benchmark {
             if ("latency".equals(only)) {
                 // the latency cases on a platform without the throughput phases' leftovers
                 b.latencies(scale);
+                return;
+            }
+            if ("overload".equals(only)) {
+                b.overload(8, 1000, 10 * scale);
                 return;
             }
             if ("claims".equals(only)) {
@@ -110,6 +116,8 @@ public final class Benchmark {
             b.awaitQuiet();
             long[] pushed200 = b.streamingPickupLatency(8, 1000 * scale, 200);
             long[] hooks = b.webhookLatency(300 * scale);
+            b.awaitQuiet();
+            Overload over = b.overload(8, 1000, 10 * scale);
             System.out.printf("%n%-48s %12s%n", "AINS benchmark (2 cores, everything over HTTP)", "result");
             System.out.printf("%-48s %10.0f/s%n", "ceiling: authenticated task reads, 32 clients", ceiling);
             System.out.printf("%-48s %10.0f/s%n", "task submissions, 1 client", s1);
@@ -128,6 +136,7 @@ public final class Benchmark {
                     pushed200[0], pushed200[1], pushed200[2]);
             System.out.printf("%-48s %7d/%d/%d ms%n", "webhook event → first attempt p50/p95/p99", hooks[0],
                     hooks[1], hooks[2]);
+            System.out.printf("%-48s %s%n", "1,000/s offered for " + 10 * scale + " s, 8 agents", over);
         }
     }
 
@@ -413,6 +422,45 @@ public final class Benchmark {
         return p;
     }
 
+    /** task-service's routing outcomes so far ({@code ains_routing_decisions_total} by result). */
+    private Map<String, Double> routingCounts() throws Exception {
+        return counter("ains_routing_decisions_total", "result");
+    }
+
+    /** Submissions refused so far by admission control, by the bound that refused them. */
+    private Map<String, Double> admissionCounts() throws Exception {
+        return counter("ains_admission_rejected_total", "request");
+    }
+
+    /** A counter of task-service's by one of its tags, summed over the others. */
+    private Map<String, Double> counter(String name, String tag) throws Exception {
+        Map<String, Double> counts = new java.util.TreeMap<>();
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(platform.url("task-service") + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        metrics.lines().filter(l -> l.startsWith(name + "{") && l.contains(tag + "=\"")).forEach(l -> {
+            int at = l.indexOf(tag + "=\"") + tag.length() + 2;
+            counts.merge(l.substring(at, l.indexOf('"', at)), Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)),
+                    Double::sum);
+        });
+        return counts;
+    }
+
+    /** How the routings since {@code before} ended, e.g. {@code assigned 1000, deferred 12}. */
+    private String routingSince(Map<String, Double> before) throws Exception {
+        return since(before, routingCounts());
+    }
+
+    private static String since(Map<String, Double> before, Map<String, Double> now) {
+        StringBuilder sb = new StringBuilder();
+        now.forEach((key, n) -> {
+            long d = Math.round(n - before.getOrDefault(key, 0.0));
+            if (d > 0) {
+                sb.append(sb.isEmpty() ? "" : ", ").append(key).append(' ').append(d);
+            }
+        });
+        return sb.isEmpty() ? "none" : sb.toString();
+    }
+
     /** Submit → claimed, with idle agents long-polling while tasks arrive open-loop at {@code perSecond}. */
     private long[] pickupLatency(int agents, int total, int perSecond) throws Exception {
         List<String[]> creds = register(agents, "bench-latency-" + perSecond, 100);
@@ -425,13 +473,14 @@ public final class Benchmark {
             all.countDown();
         });
         Thread.sleep(1000); // every agent is waiting
+        Map<String, Double> routing = routingCounts();
         countDown(all, submitOpenLoop("{\"task_type\":\"bench\",\"capability_required\":\"bench-latency-"
                 + perSecond + "\"}", total, perSecond, submitted));
         all.await();
         pool.shutdownNow();
         long[] p = percentiles(latencies);
-        System.out.printf("  pickup: %d tasks at %d/s, %d idle agents long-polling: p50 %d ms, p95 %d ms, p99 %d ms%n",
-                total, perSecond, agents, p[0], p[1], p[2]);
+        System.out.printf("  pickup: %d tasks at %d/s, %d idle agents long-polling: p50 %d ms, p95 %d ms, p99 %d ms"
+                + " (routing: %s)%n", total, perSecond, agents, p[0], p[1], p[2], routingSince(routing));
         return p;
     }
 
@@ -466,6 +515,7 @@ public final class Benchmark {
             }, null));
         }
         Thread.sleep(1000); // every stream is open
+        Map<String, Double> routing = routingCounts();
         countDown(all, submitOpenLoop("{\"task_type\":\"bench\",\"capability_required\":\"" + capability + "\"}",
                 total, perSecond, submitted));
         all.await();
@@ -477,9 +527,90 @@ public final class Benchmark {
             latencies.add(r.getValue() - waitFor(submitted, r.getKey()));
         }
         long[] p = percentiles(latencies);
-        System.out.printf("  pickup: %d tasks at %d/s, %d agents streaming (push): p50 %d ms, p95 %d ms, p99 %d ms%n",
-                total, perSecond, agents, p[0], p[1], p[2]);
+        System.out.printf("  pickup: %d tasks at %d/s, %d agents streaming (push): p50 %d ms, p95 %d ms, p99 %d ms"
+                + " (routing: %s)%n", total, perSecond, agents, p[0], p[1], p[2], routingSince(routing));
         return p;
+    }
+
+    /** What {@link #overload} saw: accepted and refused submissions, worked rate, pickup of admitted work. */
+    record Overload(int offered, int accepted, int refused, double workedPerSecond, long[] pickup,
+                    long firstTenthP50, long lastTenthP50) {
+        @Override
+        public String toString() {
+            return String.format("%d accepted, %d refused; %.0f/s worked; pickup p50/p95/p99 %d/%d/%d ms"
+                    + " (p50 of the first tenth %d ms, of the last %d ms)", accepted, refused, workedPerSecond,
+                    pickup[0], pickup[1], pickup[2], firstTenthP50, lastTenthP50);
+        }
+    }
+
+    /**
+     * More than the platform serves (#11: "at 1,000 tasks/s offered the platform keeps up or sheds load
+     * explicitly"): submissions leave open loop at {@code perSecond} for {@code seconds}, and agents work
+     * them as fast as the platform lets them, up to 32 per claim with their results in one report. Prints
+     * how many were accepted and refused (503 + Retry-After), how fast the accepted ones were worked, and
+     * their pickup latency, early and late in the run: bounded latency is the late figure staying near
+     * the early one.
+     */
+    private Overload overload(int agents, int perSecond, int seconds) throws Exception {
+        String capability = "bench-overload";
+        List<String[]> creds = register(agents, capability, 100);
+        int total = perSecond * seconds;
+        Map<String, Long> submitted = new ConcurrentHashMap<>();
+        List<long[]> pickups = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch all = new CountDownLatch(total);
+        AtomicInteger worked = new AtomicInteger();
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        for (String[] c : creds) {
+            pool.submit(() -> {
+                while (all.getCount() > 0) {
+                    HttpResponse<String> r = post("/aitp/agents/" + c[0] + "/claims?max_tasks=32&wait_seconds=5", "",
+                            null, c[1]);
+                    long claimedAt = System.nanoTime();
+                    JsonNode items = JSON.readTree(r.body()).path("items");
+                    if (r.statusCode() != 200 || items.isEmpty()) {
+                        continue;
+                    }
+                    StringBuilder report = new StringBuilder("{\"items\":[");
+                    for (int k = 0; k < items.size(); k++) {
+                        String id = items.get(k).at("/task/task_id").asText();
+                        pickups.add(new long[]{waitFor(submitted, id), claimedAt});
+                        report.append(k == 0 ? "" : ",").append("{\"task_id\":\"").append(id)
+                                .append("\",\"attempt_no\":").append(items.get(k).get("attempt_no").asInt())
+                                .append(",\"outcome\":\"COMPLETED\"}");
+                    }
+                    post("/aitp/agents/" + c[0] + "/results", report.append("]}").toString(), null, c[1]);
+                    worked.addAndGet(items.size());
+                    countDown(all, items.size());
+                }
+                return null;
+            });
+        }
+        Thread.sleep(1000); // every agent is waiting
+        Map<String, Double> routing = routingCounts();
+        CpuSplit cpu = CpuSplit.start(platform);
+        long t0 = System.nanoTime();
+        List<Long> answered = Collections.synchronizedList(new ArrayList<>());
+        Map<String, Double> admission = admissionCounts();
+        int refused = submitOpenLoop("{\"task_type\":\"bench\",\"capability_required\":\"" + capability + "\"}",
+                total, perSecond, submitted, answered);
+        countDown(all, refused);
+        boolean drained = all.await(2, TimeUnit.MINUTES);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        pool.shutdownNow();
+        String split = cpu.end();
+        List<long[]> bySubmission = new ArrayList<>(pickups);
+        bySubmission.sort(java.util.Comparator.comparingLong(p -> p[0]));
+        List<Long> latencies = bySubmission.stream().map(p -> p[1] - p[0]).toList();
+        int tenth = Math.max(1, latencies.size() / 10);
+        Overload o = new Overload(total, total - refused, refused, worked.get() / elapsed, percentiles(latencies),
+                percentiles(latencies.subList(0, tenth))[0],
+                percentiles(latencies.subList(latencies.size() - tenth, latencies.size()))[0]);
+        long[] answer = percentiles(answered);
+        System.out.printf("  overload: %d/s offered for %d s, %d agents (32 per claim): %s%s%n"
+                + "    accepted submissions answered in p50/p95/p99 %d/%d/%d ms; refused by: %s%n    routing: %s%n"
+                + "    cpu: %s%n", perSecond, seconds, agents, o, drained ? "" : " — NOT drained within 2 minutes",
+                answer[0], answer[1], answer[2], since(admission, admissionCounts()), routingSince(routing), split);
+        return o;
     }
 
     private long[] webhookLatency(int total) throws Exception {
@@ -545,6 +676,12 @@ public final class Benchmark {
      * not the earlier ones have been answered, as real clients do.
      */
     private int submitOpenLoop(String body, int total, int perSecond, Map<String, Long> submitted) throws Exception {
+        return submitOpenLoop(body, total, perSecond, submitted, Collections.synchronizedList(new ArrayList<>()));
+    }
+
+    /** As above, adding how long each accepted submission took to be answered to {@code answered}. */
+    private int submitOpenLoop(String body, int total, int perSecond, Map<String, Long> submitted,
+                               List<Long> answered) throws Exception {
         AtomicInteger refused = new AtomicInteger();
         long start = System.nanoTime();
         long gap = 1_000_000_000L / perSecond;
@@ -564,6 +701,7 @@ public final class Benchmark {
                         return;
                     }
                     submitted.put(JSON.readTree(r.body()).get("task_id").asText(), t);
+                    answered.add(System.nanoTime() - t);
                 } catch (Exception e) {
                     System.err.println("  submission failed: " + e);
                 }

@@ -1,8 +1,10 @@
 package dev.ains.kit.db;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -11,6 +13,7 @@ import java.util.logging.Logger;
 import dev.ains.kit.outbox.Outbox;
 import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbStatements;
 import io.helidon.dbclient.DbTransaction;
 import io.helidon.dbclient.jdbc.JdbcConnectionPool;
@@ -33,6 +36,8 @@ public class Database {
     private final DbClient client;
     private final DatabaseSettings settings;
     private final List<Consumer<Set<String>>> eventsCommitted = new CopyOnWriteArrayList<>();
+    /** What open transactions of {@link #inTransaction} run once they have committed. */
+    private static final Map<DbExecute, List<Runnable>> AFTER_COMMIT = new ConcurrentHashMap<>();
 
     @Inject
     public Database(Config config) {
@@ -85,12 +90,15 @@ public class Database {
         DbTransaction tx = client.transaction();
         T result;
         Set<String> wrote;
+        List<Runnable> then = new ArrayList<>();
         Outbox.begin(tx);
+        AFTER_COMMIT.put(tx, then);
         try {
             result = work.apply(tx);
             wrote = Outbox.flush(tx);
         } catch (RuntimeException | Error e) {
             Outbox.discard(tx);
+            AFTER_COMMIT.remove(tx);
             try {
                 tx.rollback();
             } catch (RuntimeException suppressed) {
@@ -98,11 +106,26 @@ public class Database {
             }
             throw e;
         }
+        AFTER_COMMIT.remove(tx);
         tx.commit();
         if (!wrote.isEmpty()) {
             eventsCommitted.forEach(l -> l.accept(wrote));
         }
+        then.forEach(Runnable::run);
         return result;
+    }
+
+    /**
+     * Runs {@code action} once the transaction has committed (a wake-up for a worker that should see what
+     * it wrote), never when it rolls back. Outside a transaction of {@link #inTransaction}, runs it now.
+     */
+    public static void afterCommit(DbExecute tx, Runnable action) {
+        List<Runnable> then = AFTER_COMMIT.get(tx);
+        if (then == null) {
+            action.run();
+        } else {
+            then.add(action);
+        }
     }
 
     /** Called after each commit that wrote outbox events, with their destinations (the relay wakes on it). */

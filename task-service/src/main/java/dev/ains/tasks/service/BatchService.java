@@ -38,6 +38,8 @@ public class BatchService {
     @Inject
     TaskService tasks;
     @Inject
+    Admission admission;
+    @Inject
     TaskStore store;
     @Inject
     Database database;
@@ -99,6 +101,8 @@ public class BatchService {
         if (errors.size() == items.size()) {
             throw ApiProblem.invalid(errors.values().stream().flatMap(List::stream).toList());
         }
+        prepared.stream().filter(java.util.Objects::nonNull).map(p -> p.row().capability()).distinct()
+                .forEach(admission::admitCapability);
         return insert(caller, items, prepared, errors);
     }
 

@@ -8,12 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import dev.ains.kit.db.Database;
 import dev.ains.tasks.client.RegistryGateway;
 import dev.ains.tasks.client.registry.model.Candidate;
 import dev.ains.tasks.lifecycle.RoutingScore;
@@ -28,9 +30,9 @@ import jakarta.inject.Inject;
 /**
  * Routes a queued task to the best eligible agent (docs/routing.md) inside the caller's transaction,
  * which holds the task's row lock: the registry names the candidates (online, capable, trusted enough),
- * task-service's own {@code agent_load} knows how busy each is, {@link RoutingScore} ranks them, and a
- * conditional UPDATE takes the slot — so no agent is ever pushed past its capacity, whatever the number
- * of replicas. Each decision is stored with every candidate and its score.
+ * the tasks each holds say how busy it is, {@link RoutingScore} ranks them, and the slot is taken under the
+ * agent's lock ({@link TaskStore#takeSlot}) — so no agent is ever pushed past its capacity, whatever the
+ * number of replicas. Each decision is stored with every candidate and its score.
  */
 @ApplicationScoped
 public class Router {
@@ -44,10 +46,46 @@ public class Router {
     TaskSettings settings;
     @Inject
     TaskMetrics metrics;
+    @Inject
+    Dispatcher dispatcher;
 
     private final Map<String, CachedCandidates> cache = new ConcurrentHashMap<>();
+    /** Capabilities with tasks waiting for the dispatcher though agents hold them (this replica's view). */
+    private final Set<String> backlogged = ConcurrentHashMap.newKeySet();
 
     private record CachedCandidates(List<Candidate> candidates, Instant until) {
+    }
+
+    /**
+     * Routes a task as it arrives (submission, schedule tick) — unless tasks of its capability are already
+     * waiting for the dispatcher: then it waits its turn behind them (fairness), and the submission costs no
+     * routing (under more load than the agents take, routing every arrival counted every candidate's held
+     * tasks for nothing, #11). The dispatcher is woken once this transaction has committed.
+     */
+    public Optional<TaskRecord> routeOnArrival(DbExecute tx, QueuedTask task) {
+        if (task.pinnedAgent() == null && backlogged.contains(task.capability())) {
+            metrics.routed("queued_behind");
+            Database.afterCommit(tx, dispatcher::wake);
+            return Optional.empty();
+        }
+        return route(tx, task, true, null);
+    }
+
+    /**
+     * Tells whether the dispatcher left tasks of the capability queued while it had candidates (its pass
+     * ended with work left): arrivals then queue behind them instead of being routed on their own.
+     */
+    void backlog(String capability, boolean left) {
+        if (left) {
+            backlogged.add(capability);
+        } else {
+            backlogged.remove(capability);
+        }
+    }
+
+    /** Forgets the backlog of capabilities that have no task queued any more. */
+    void backlogOnly(java.util.Collection<String> queuedCapabilities) {
+        backlogged.retainAll(queuedCapabilities);
     }
 
     /**
@@ -63,7 +101,7 @@ public class Router {
      * What agents hold, as counted once for a dispatch pass and kept up as the pass assigns. Counting is
      * proportional to what the candidates hold, and a pass routes up to a window of tasks to the same
      * candidates: one count per pass, not per task. Completions during the pass make it high, never low;
-     * the slot itself is always taken on an exact count ({@link TaskStore#takeSlot}).
+     * the slot itself is always taken on an exact count ({@link TaskStore#freeSlots}).
      */
     public static final class PassLoads {
         private final Map<UUID, Integer> held = new HashMap<>();
@@ -83,15 +121,74 @@ public class Router {
         }
     }
 
+    /**
+     * The agents whose slots this transaction has locked, with how many each has left (exact: nobody else
+     * can take them until the commit), and those found locked by another transaction.
+     */
+    private static final class TxSlots {
+        private final Map<UUID, Integer> left = new HashMap<>();
+        private final Set<UUID> busy = new HashSet<>();
+    }
+
+    /** Where a task goes: {@code chosen} is null when it stays queued; {@code busy} when a candidate was locked. */
+    private record Decision(QueuedTask task, UUID chosen, boolean busy, List<RoutingScore.Scored> ranked) {
+        String reason() {
+            return task.pinnedAgent() != null ? "won the task's auction"
+                    : "highest score among " + ranked.stream().filter(RoutingScore.Scored::eligible).count()
+                    + " eligible agents";
+        }
+    }
+
     /** As {@link #route(DbExecute, QueuedTask, boolean)}, ranking by the pass's loads when given. */
     public Optional<TaskRecord> route(DbExecute tx, QueuedTask task, boolean recordMiss, PassLoads passLoads) {
+        Decision d = decide(tx, task, passLoads, new TxSlots());
+        if (d == null) {
+            return Optional.empty();
+        }
+        if (d.chosen() == null) {
+            missed(tx, d, recordMiss);
+            return Optional.empty();
+        }
+        return Optional.of(assign(tx, List.of(d)).getFirst());
+    }
+
+    /**
+     * Routes the dispatcher's locked tasks in order, in the caller's transaction, and writes every
+     * assignment with one statement: an agent's slots are locked and counted once for the whole list, not
+     * once per task. Stops after {@code maxMisses} tasks in a row stay queued ({@code misses} carries the
+     * count across calls). Returns the tasks as assigned.
+     */
+    public List<TaskRecord> routeAll(DbExecute tx, List<QueuedTask> tasks, PassLoads passLoads, int[] misses,
+                                     int maxMisses) {
+        TxSlots slots = new TxSlots();
+        List<Decision> chosen = new ArrayList<>();
+        for (QueuedTask task : tasks) {
+            Decision d = decide(tx, task, passLoads, slots);
+            if (d == null) {
+                break; // the registry is down: nothing can be routed now
+            }
+            if (d.chosen() != null) {
+                chosen.add(d);
+                misses[0] = 0;
+            } else {
+                missed(tx, d, false);
+                if (++misses[0] >= maxMisses) {
+                    break;
+                }
+            }
+        }
+        return chosen.isEmpty() ? List.of() : assign(tx, chosen);
+    }
+
+    /** Ranks the task's candidates and takes a slot of the best one that has room; null when the registry is down. */
+    private Decision decide(DbExecute tx, QueuedTask task, PassLoads passLoads, TxSlots slots) {
         List<Candidate> candidates;
         try {
             candidates = candidates(task.capability(), task.minTrust());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "registry unavailable; task " + task.taskId() + " stays queued: " + e.getMessage());
             metrics.routed("registry_unavailable");
-            return Optional.empty();
+            return null;
         }
         Map<UUID, Candidate> byId = new LinkedHashMap<>();
         candidates.stream().filter(c -> task.pinnedAgent() == null || task.pinnedAgent().equals(c.getAgentId()))
@@ -103,40 +200,83 @@ public class Router {
                         loads.getOrDefault(c.getAgentId(), 0), c.getMaxConcurrency()))
                 .toList();
         List<RoutingScore.Scored> ranked = RoutingScore.rank(input);
-        UUID chosen = null;
+        boolean busy = false;
         for (RoutingScore.Scored s : ranked) {
-            if (s.eligible() && store.takeSlot(tx, s.candidate().agentId(), s.candidate().maxConcurrency())) {
-                chosen = s.candidate().agentId();
-                break;
+            UUID agent = s.candidate().agentId();
+            if (!s.eligible()) {
+                continue;
             }
-        }
-        if (chosen != null && passLoads != null) {
-            passLoads.assigned(chosen);
-        }
-        if (chosen == null) {
-            metrics.routed("no_eligible_agent");
-            if (recordMiss) {
-                store.insertRoutingDecision(tx, task.taskId(), null, task.pinnedAgent() != null && ranked.isEmpty()
-                        ? "the auction's winner " + task.pinnedAgent() + " is not online"
-                        : ranked.isEmpty()
-                        ? "no online agent holds " + task.capability() + " with trust >= " + task.minTrust()
-                        : "every eligible agent is at capacity", describe(ranked));
+            if (slots.busy.contains(agent)) {
+                busy = true;
+                continue;
             }
-            return Optional.empty();
+            Integer left = slots.left.get(agent);
+            if (left == null) {
+                OptionalInt free = store.freeSlots(tx, agent, s.candidate().maxConcurrency());
+                if (free.isEmpty()) {
+                    slots.busy.add(agent);
+                    busy = true;
+                    continue;
+                }
+                left = free.getAsInt();
+            }
+            if (left > 0) {
+                slots.left.put(agent, left - 1);
+                if (passLoads != null) {
+                    passLoads.assigned(agent);
+                }
+                return new Decision(task, agent, busy, ranked);
+            }
+            slots.left.put(agent, 0);
         }
-        // the statement returns the assigned row: no read after the write
-        TaskRecord t = store.assign(tx, task.taskId(), chosen, settings.claimTimeoutSeconds())
-                .orElseThrow(() -> new IllegalStateException("task " + task.taskId() + " left the queue while locked"));
-        int attempt = t.attemptCount();
-        store.insertAttempt(tx, task.taskId(), attempt, chosen);
-        store.insertRoutingDecision(tx, task.taskId(), chosen, task.pinnedAgent() != null ? "won the task's auction"
-                : "highest score among " + ranked.stream().filter(RoutingScore.Scored::eligible).count()
-                + " eligible agents", describe(ranked));
-        TaskEvents.publish(tx, "task.assigned", t, TaskState.ASSIGNED, chosen, attempt, null, null);
-        metrics.routed("assigned");
-        UUID agent = chosen;
-        LOG.fine(() -> "task " + task.taskId() + " routed to agent " + agent + " (attempt " + attempt + ")");
-        return Optional.of(t);
+        return new Decision(task, null, busy, ranked);
+    }
+
+    /** A task that stays queued: left to the dispatcher when a candidate was busy, else recorded as a miss. */
+    private void missed(DbExecute tx, Decision d, boolean recordMiss) {
+        QueuedTask task = d.task();
+        if (!d.ranked().isEmpty()) {
+            backlogged.add(task.capability()); // later arrivals queue behind this one
+        }
+        if (d.busy()) {
+            // Other transactions are routing to the agents that might have room. Waiting for them would hold
+            // a pooled connection; the dispatcher routes the task as soon as this transaction has committed.
+            metrics.routed("deferred");
+            Database.afterCommit(tx, dispatcher::wake);
+            LOG.fine(() -> "task " + task.taskId() + " left to the dispatcher: its candidates are being routed to");
+            return;
+        }
+        metrics.routed("no_eligible_agent");
+        if (recordMiss) {
+            List<RoutingScore.Scored> ranked = d.ranked();
+            store.insertRoutingDecision(tx, task.taskId(), null, task.pinnedAgent() != null && ranked.isEmpty()
+                    ? "the auction's winner " + task.pinnedAgent() + " is not online"
+                    : ranked.isEmpty()
+                    ? "no online agent holds " + task.capability() + " with trust >= " + task.minTrust()
+                    : "every eligible agent is at capacity", describe(ranked));
+        }
+    }
+
+    /**
+     * Writes the decisions with one statement (each task assigned, its attempt and its routing decision,
+     * returning the rows: no read after the write) and their task.assigned events.
+     */
+    private List<TaskRecord> assign(DbExecute tx, List<Decision> decisions) {
+        List<TaskStore.Assignment> rows = decisions.stream().map(d -> new TaskStore.Assignment(d.task().taskId(),
+                d.chosen(), d.reason(), describe(d.ranked()))).toList();
+        List<TaskRecord> assigned = store.assign(tx, rows, settings.claimTimeoutSeconds());
+        if (assigned.size() != decisions.size()) {
+            throw new IllegalStateException(decisions.size() - assigned.size() + " of " + decisions.size()
+                    + " locked tasks left the queue while locked");
+        }
+        for (TaskRecord t : assigned) {
+            TaskEvents.publish(tx, "task.assigned", t, TaskState.ASSIGNED, t.assignedAgentId(), t.attemptCount(),
+                    null, null);
+            metrics.routed("assigned");
+            LOG.fine(() -> "task " + t.taskId() + " routed to agent " + t.assignedAgentId() + " (attempt "
+                    + t.attemptCount() + ")");
+        }
+        return assigned;
     }
 
     /** Whether any agent could take a task of this capability now (cached; false when the registry is down). */

@@ -35,6 +35,8 @@ public class TaskService {
     @Inject
     Router router;
     @Inject
+    Admission admission;
+    @Inject
     TaskLifecycle lifecycle;
     @Inject
     TaskSettings settings;
@@ -100,6 +102,7 @@ public class TaskService {
         Check check = Check.of().maxLength("Idempotency-Key", idempotencyKey, 200);
         Prepared prepared = prepare(check, caller, n, id);
         check.orThrow();
+        admission.admitCapability(prepared.row().capability());
         var row = prepared.row();
         List<UUID> deps = prepared.deps();
         String input = prepared.input();
@@ -135,7 +138,7 @@ public class TaskService {
             }
             TaskEvents.publish(tx, "task.created", t, TaskState.QUEUED, null, null, null, null);
             var queued = TaskStore.QueuedTask.of(t);
-            return new Created(router.route(tx, queued, true).orElse(t), false, id);
+            return new Created(router.routeOnArrival(tx, queued).orElse(t), false, id);
         });
         if (created.replayed()) {
             return new Created(get(caller, created.taskId()), true, created.taskId());
@@ -163,7 +166,7 @@ public class TaskService {
         }
         TaskEvents.publish(tx, "task.created", t, TaskState.QUEUED, null, null, null, null);
         var queued = TaskStore.QueuedTask.of(t);
-        return router.route(tx, queued, true).orElse(t);
+        return router.routeOnArrival(tx, queued).orElse(t);
     }
 
     /**

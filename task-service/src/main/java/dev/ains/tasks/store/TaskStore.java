@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,11 +86,12 @@ public class TaskStore {
     }
 
     /** A task waiting to be routed; {@code pinnedAgent} (an auction's winner) is the only agent it may go to. */
+    /** A task waiting to be routed; {@code queuedSince} is when it last became QUEUED (a retry comes back later). */
     public record QueuedTask(UUID taskId, String taskType, String capability, double minTrust, int priority,
-                             String createdBy, OffsetDateTime createdAt, UUID pinnedAgent) {
+                             String createdBy, OffsetDateTime createdAt, UUID pinnedAgent, OffsetDateTime queuedSince) {
         public static QueuedTask of(TaskRecord t) {
             return new QueuedTask(t.taskId(), t.taskType(), t.capability(), t.minTrust(), t.priority(), t.createdBy(),
-                    t.createdAt(), t.auctionWinnerId());
+                    t.createdAt(), t.auctionWinnerId(), t.updatedAt());
         }
     }
 
@@ -102,8 +104,15 @@ public class TaskStore {
         return tx.namedUpdate("auction-queued", winner, price, currency, taskId) > 0;
     }
 
-    public Optional<QueuedTask> lockQueued(DbExecute tx, UUID taskId) {
-        return tx.namedGet("lock-queued-task", taskId).map(TaskStore::queued);
+    /** Those of the tasks that are still queued and not locked by another transaction, locked, by id. */
+    public Map<UUID, QueuedTask> lockQueued(DbExecute tx, List<UUID> taskIds) {
+        Map<UUID, QueuedTask> locked = new HashMap<>();
+        tx.namedQuery("lock-queued-tasks", String.join(",", taskIds.stream().map(UUID::toString).toList()))
+                .forEach(r -> {
+                    QueuedTask q = queued(r);
+                    locked.put(q.taskId(), q);
+                });
+        return locked;
     }
 
     public List<String> queuedCapabilities() {
@@ -135,23 +144,40 @@ public class TaskStore {
     }
 
     /**
-     * Whether the agent has a free slot, with the agent's slots locked until this transaction ends: two
-     * routings to one agent (on any replica) count one after the other, and never both take its last slot.
+     * How many slots the agent has free, with its slots locked until this transaction ends: two routings to
+     * one agent (on any replica) count one after the other, and never both take its last slot. The lock is
+     * only tried (re-entrant within a transaction): empty when another transaction holds it, at once.
      * Nothing is written: a task's slot is free again as soon as the task stops being held.
      */
-    public boolean takeSlot(DbExecute tx, UUID agentId, int max) {
-        tx.namedQuery("lock-agent-slots", agentId.toString()).forEach(r -> { });
-        return tx.namedGet("free-slot", max, agentId).map(r -> r.column("free").getBoolean()).orElse(false);
+    public OptionalInt freeSlots(DbExecute tx, UUID agentId, int max) {
+        boolean locked = tx.namedGet("lock-agent-slots", agentId.toString()).map(r -> r.column("locked").getBoolean())
+                .orElse(false);
+        if (!locked) {
+            return OptionalInt.empty();
+        }
+        long held = tx.namedGet("held-count", agentId).map(r -> r.column("n").getLong()).orElse(0L);
+        return OptionalInt.of((int) Math.max(0, max - held));
     }
 
-    /** The task as assigned (its new attempt number included), or empty when it is no longer queued. */
-    public Optional<TaskRecord> assign(DbExecute tx, UUID taskId, UUID agentId, int claimTimeoutSeconds) {
-        return tx.namedQuery("assign-task", agentId, (double) claimTimeoutSeconds, taskId).findFirst()
-                .map(TaskStore::task);
+    /** A routing decision to write: the task goes to the agent, for the reason, among the candidates. */
+    public record Assignment(UUID taskId, UUID agentId, String reason, Object candidates) {
     }
 
-    public void insertAttempt(DbExecute tx, UUID taskId, int attemptNo, UUID agentId) {
-        tx.namedInsert("insert-attempt", taskId, attemptNo, agentId);
+    /**
+     * Assigns each task (still queued and locked by the caller) to its agent with a new attempt and its
+     * routing decision, in one statement; returns the tasks as assigned, in no particular order.
+     */
+    public List<TaskRecord> assign(DbExecute tx, List<Assignment> assignments, int claimTimeoutSeconds) {
+        List<Map<String, Object>> rows = assignments.stream().map(a -> {
+            Map<String, Object> m = new HashMap<>();
+            m.put("task_id", a.taskId());
+            m.put("agent_id", a.agentId());
+            m.put("reason", a.reason());
+            m.put("candidates", a.candidates());
+            return m;
+        }).toList();
+        return tx.namedQuery("assign-tasks", Json.write(rows), (double) claimTimeoutSeconds).map(TaskStore::task)
+                .toList();
     }
 
     public void insertRoutingDecision(DbExecute tx, UUID taskId, UUID chosen, String reason, Object candidates) {
@@ -358,7 +384,8 @@ public class TaskStore {
     public List<QueuedTask> requeueDue(DbExecute tx) {
         return tx.namedQuery("requeue-due").map(r -> new QueuedTask(Rows.uuid(r, "task_id"),
                 Rows.string(r, "task_type"), Rows.string(r, "capability"), 0, r.column("priority").getInt(),
-                Rows.string(r, "created_by"), Rows.time(r, "created_at"), Rows.uuid(r, "auction_winner_id"))).toList();
+                Rows.string(r, "created_by"), Rows.time(r, "created_at"), Rows.uuid(r, "auction_winner_id"),
+                Rows.time(r, "updated_at"))).toList();
     }
 
     public List<UUID> expiredLeases() {
@@ -446,7 +473,7 @@ public class TaskStore {
     private static QueuedTask queued(DbRow r) {
         return new QueuedTask(Rows.uuid(r, "task_id"), Rows.string(r, "task_type"), Rows.string(r, "capability"),
                 r.column("min_trust").getDouble(), r.column("priority").getInt(), Rows.string(r, "created_by"),
-                Rows.time(r, "created_at"), Rows.uuid(r, "auction_winner_id"));
+                Rows.time(r, "created_at"), Rows.uuid(r, "auction_winner_id"), Rows.time(r, "updated_at"));
     }
 
     static TaskRecord task(DbRow r) {

@@ -68,6 +68,8 @@ class TaskApiIT {
     JwtService jwt;
     @Inject
     dev.ains.kit.db.Database database;
+    @Inject
+    dev.ains.tasks.service.Dispatcher dispatcher;
 
     private Api api;
     private Auth client;
@@ -431,6 +433,58 @@ class TaskApiIT {
                 .as("a refused submission takes nothing").isEmpty();
         json(api.post("/aitp/tasks", client, task("admitted")), 201);
         assertThat(api.text("/metrics")).contains("ains_admission_rejected_total");
+    }
+
+    @Test
+    void aSubmissionFindingItsAgentBeingRoutedToLeavesTheTaskToTheDispatcherInsteadOfWaiting() {
+        candidates(A1, 5);
+        // another transaction is routing to A1 (a concurrent submission, another replica): it holds A1's slots
+        io.helidon.dbclient.DbTransaction other = database.client().transaction();
+        String id;
+        try {
+            other.query("SELECT pg_advisory_xact_lock(hashtextextended(?::text, 1150))", A1.toString())
+                    .forEach(r -> { });
+            JsonNode created = json(api.post("/aitp/tasks", client, task("deferred")), 201);
+            assertThat(created.get("status").asText()).as("answered at once, not after the other's commit")
+                    .isEqualTo("QUEUED");
+            id = created.get("task_id").asText();
+        } finally {
+            other.rollback();
+        }
+        // the dispatcher was woken by the submission's commit and keeps trying until the slots are free
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode t = json(api.get("/aitp/tasks/" + id, client), 200);
+            assertThat(t.get("status").asText()).isEqualTo("ASSIGNED");
+            assertThat(t.get("assigned_agent_id").asText()).isEqualTo(A1.toString());
+        });
+        assertThat(api.text("/metrics")).containsPattern("ains_routing_decisions_total\\{[^}]*result=\"deferred\"");
+    }
+
+    @Test
+    void newTasksOfACapabilityAreRefusedWhileRoutingItIsBehindThoughItsAgentsHaveRoom() {
+        candidates(A1, 1);
+        json(api.post("/aitp/tasks", client, task("first")), 201); // takes A1's only slot
+        String waiting = json(api.post("/aitp/tasks", client, task("waiting")), 201).get("task_id").asText();
+        // it has waited five seconds, and now A1 has room: the dispatcher routes it, five seconds late
+        database.client().execute().dml("UPDATE tasks SET updated_at = now() - interval '5 seconds' WHERE task_id = ?",
+                UUID.fromString(waiting));
+        candidates(A1, 5);
+        dispatcher.dispatchOnce();
+        assertThat(json(api.get("/aitp/tasks/" + waiting, client), 200).get("status").asText()).isEqualTo("ASSIGNED");
+
+        var refused = api.post("/aitp/tasks", client, task("refused"));
+        assertThat(refused.getHeaderString("Retry-After")).isEqualTo("1");
+        assertThat(json(refused, 503).get("detail").asText()).contains("capability_required 'cap'");
+        json(api.post("/aitp/tasks/batch", client, "{\"tasks\":[{\"task\":" + task("refused") + "}]}"), 503);
+        json(api.post("/aitp/tasks", client, "{\"task_type\":\"other\",\"capability_required\":\"other-cap\"}"),
+                201); // other capabilities are not held back
+        assertThat(json(api.get("/aitp/tasks?task_type=refused", client), 200).get("items"))
+                .as("a refused submission takes nothing").isEmpty();
+        assertThat(api.text("/metrics")).containsPattern(
+                "ains_admission_rejected_total\\{[^}]*request=\"routing_delay\"");
+
+        dispatcher.dispatchOnce(); // nothing of the capability waits any more: admitted again
+        json(api.post("/aitp/tasks", client, task("admitted")), 201);
     }
 
     @Test
