@@ -63,11 +63,12 @@ public final class Benchmark {
                 case "--latency-only" -> only = "latency";
                 case "--claims-only" -> only = "claims";
                 case "--overload-only" -> only = "overload";
+                case "--floor-only" -> only = "floor";
                 case "--backlog" -> backlog = Integer.parseInt(args[++i]);
                 case "--analytics" -> analytics = true;
                 case "--tasks" -> analyticsTasks = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (known: --scale N, --latency-only, --claims-only, --overload-only, --backlog N,"
+                        + " (known: --scale N, --latency-only, --claims-only, --overload-only, --floor-only, --backlog N,"
                         + " --analytics [--tasks N])");
             }
         }
@@ -88,6 +89,12 @@ public final class Benchmark {
                 b.latencies(scale);
                 return;
             }
+            if ("floor".equals(only)) {
+                b.frameworkFloor(home, 32, 8000 * scale);
+                b.readCeiling(32, 8000 * scale);
+                b.submissions(32, 8000 * scale);
+                return;
+            }
             if ("overload".equals(only)) {
                 b.overload(8, 1000, 10 * scale);
                 return;
@@ -98,6 +105,7 @@ public final class Benchmark {
                 b.batchedClaimComplete("bench-work-batched", 8, 32, 8000 * scale);
                 return;
             }
+            Floor floor = b.frameworkFloor(home, 32, 8000 * scale);
             double ceiling = b.readCeiling(32, 8000 * scale);
             double s1 = b.submissions(1, 1500 * scale);
             double s32 = b.submissions(32, 8000 * scale);
@@ -119,6 +127,11 @@ public final class Benchmark {
             b.awaitQuiet();
             Overload over = b.overload(8, 1000, 10 * scale);
             System.out.printf("%n%-48s %12s%n", "AINS benchmark (2 cores, everything over HTTP)", "result");
+            if (floor != null) {
+                System.out.printf("%-48s %10.0f/s%n", "framework floor: JSON answer, 32 clients", floor.json());
+                System.out.printf("%-48s %10.0f/s%n", "framework floor: one primary-key read", floor.read());
+                System.out.printf("%-48s %10.0f/s%n", "framework floor: one insert + commit", floor.insert());
+            }
             System.out.printf("%-48s %10.0f/s%n", "ceiling: authenticated task reads, 32 clients", ceiling);
             System.out.printf("%-48s %10.0f/s%n", "task submissions, 1 client", s1);
             System.out.printf("%-48s %10.0f/s%n", "task submissions, 32 clients", s32);
@@ -239,6 +252,98 @@ public final class Benchmark {
         System.out.printf("  read ceiling: %d clients, %d GETs of one task, %.0f/s%n    cpu: %s%n", clients, total,
                 rate, cpu.end());
         return rate;
+    }
+
+    /** What the framework floor measured, in requests per second. */
+    record Floor(double json, double read, double insert) {
+    }
+
+    /**
+     * The framework floor (#11: "a minimal endpoint of the same framework measured side by side"): a Helidon
+     * MP service of the project's own stack ({@code framework-floor}: Jersey with Jackson, Helidon DB Client
+     * over HikariCP, pool of 24, no authentication, no checks) started as a JVM of its own beside the
+     * platform, on the same PostgreSQL, and driven by the same load generator as the services: a JSON
+     * answer, one primary-key read, one insert with its durable commit. AINS's read ceiling and
+     * submissions are those plus what AINS does.
+     */
+    private Floor frameworkFloor(Path home, int clients, int total) throws Exception {
+        Path jar = home.resolve("framework-floor/target/framework-floor.jar");
+        if (!java.nio.file.Files.exists(jar)) {
+            System.out.println("  framework floor: " + jar + " is missing (build first); skipped");
+            return null;
+        }
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-XX:+UseSerialGC", "-Xmx512m", "-jar", jar.toString())
+                .redirectErrorStream(true).redirectOutput(home.resolve("framework-floor/target/floor.log").toFile());
+        pb.environment().put("SERVER_PORT", String.valueOf(port));
+        pb.environment().put("FLOOR_DB_URL", platform.dbUrl());
+        Process floor = pb.start();
+        try {
+            String base = "http://127.0.0.1:" + port + "/floor";
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                try {
+                    if (HTTP.send(HttpRequest.newBuilder(URI.create(base + "/ping")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (java.io.IOException notYet) {
+                    if (System.nanoTime() > deadline || !floor.isAlive()) {
+                        throw new IllegalStateException("the framework floor did not start; see its floor.log");
+                    }
+                }
+                Thread.sleep(200);
+            }
+            HttpRequest ping = HttpRequest.newBuilder(URI.create(base + "/ping")).GET().build();
+            HttpRequest insert = HttpRequest.newBuilder(URI.create(base + "/rows"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"task_type\":\"bench\",\"n\":1}")).build();
+            String id = JSON.readTree(HTTP.send(insert, HttpResponse.BodyHandlers.ofString()).body()).get("id").asText();
+            HttpRequest read = HttpRequest.newBuilder(URI.create(base + "/rows/" + id)).GET().build();
+            Map<String, ProcessHandle> counted = Map.of("framework floor", floor.toHandle());
+            // the floor's JIT gets the same chance as the services' warm-up
+            for (HttpRequest r : List.of(ping, read, insert)) {
+                send(r, clients, total / 2);
+            }
+            return new Floor(measure(ping, clients, total, counted, "JSON answer"),
+                    measure(read, clients, total, counted, "one primary-key read"),
+                    measure(insert, clients, total, counted, "one insert + commit"));
+        } finally {
+            floor.destroy();
+            floor.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private double measure(HttpRequest request, int clients, int total, Map<String, ProcessHandle> counted,
+                           String label) throws Exception {
+        CpuSplit cpu = CpuSplit.start(platform, counted);
+        double rate = send(request, clients, total);
+        System.out.printf("  framework floor, %s: %d clients, %d requests, %.0f/s%n    cpu: %s%n", label, clients,
+                total, rate, cpu.end());
+        return rate;
+    }
+
+    /** Sends the request {@code total} times from {@code clients} concurrent clients; requests per second. */
+    private static double send(HttpRequest request, int clients, int total) throws Exception {
+        AtomicInteger left = new AtomicInteger(total);
+        AtomicInteger failed = new AtomicInteger();
+        long t0 = System.nanoTime();
+        runConcurrently(clients, () -> {
+            while (left.getAndDecrement() > 0) {
+                int status = HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status >= 300) {
+                    failed.incrementAndGet();
+                }
+            }
+        });
+        if (failed.get() > 0) {
+            System.out.println("  (" + failed.get() + " requests failed)");
+        }
+        return total / ((System.nanoTime() - t0) / 1e9);
     }
 
     /** Tasks for a capability no agent has: they are accepted and stay queued. */

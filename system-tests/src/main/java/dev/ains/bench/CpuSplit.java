@@ -20,6 +20,8 @@ final class CpuSplit {
     private static final String LOAD = "load generator";
 
     private final Platform platform;
+    /** Processes of the benchmark's own counted beside the services (the framework floor), by name. */
+    private final Map<String, ProcessHandle> extra;
     /** CPU time so far of each process counted, by pid, with its group. */
     private final Map<Long, Sample> start;
     private final long t0 = System.nanoTime();
@@ -27,13 +29,19 @@ final class CpuSplit {
     private record Sample(String group, Duration cpu) {
     }
 
-    private CpuSplit(Platform platform) {
+    private CpuSplit(Platform platform, Map<String, ProcessHandle> extra) {
         this.platform = platform;
-        this.start = sample(platform);
+        this.extra = extra;
+        this.start = sample();
     }
 
     static CpuSplit start(Platform platform) {
-        return new CpuSplit(platform);
+        return new CpuSplit(platform, Map.of());
+    }
+
+    /** As {@link #start(Platform)}, also counting the given processes under their names. */
+    static CpuSplit start(Platform platform, Map<String, ProcessHandle> extra) {
+        return new CpuSplit(platform, extra);
     }
 
     /**
@@ -41,10 +49,11 @@ final class CpuSplit {
      * per process: one that started meanwhile counts in full, one that ended meanwhile is missed.
      */
     String end() {
-        Map<Long, Sample> now = sample(platform);
+        Map<Long, Sample> now = sample();
         double wallMs = (System.nanoTime() - t0) / 1e6;
         Map<String, Duration> used = new LinkedHashMap<>();
         platform.serviceProcesses().keySet().forEach(name -> used.put(name, Duration.ZERO));
+        extra.keySet().forEach(name -> used.put(name, Duration.ZERO));
         used.put(POSTGRES, Duration.ZERO);
         used.put(LOAD, Duration.ZERO);
         now.forEach((pid, s) -> {
@@ -56,10 +65,11 @@ final class CpuSplit {
                 .collect(Collectors.joining(", "));
     }
 
-    private static Map<Long, Sample> sample(Platform platform) {
+    private Map<Long, Sample> sample() {
         Map<Long, Sample> cpu = new LinkedHashMap<>();
         Map<Long, String> services = new LinkedHashMap<>();
         platform.serviceProcesses().forEach((name, p) -> services.put(p.pid(), name));
+        extra.forEach((name, p) -> services.put(p.pid(), name));
         ProcessHandle.allProcesses().forEach(p -> {
             String group = services.get(p.pid());
             if (group == null && p.info().command().map(c -> c.endsWith(POSTGRES)).orElse(false)) {
