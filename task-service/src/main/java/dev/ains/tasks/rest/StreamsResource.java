@@ -14,6 +14,7 @@ import dev.ains.kit.json.Json;
 import dev.ains.kit.security.Allow;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.security.Roles;
+import dev.ains.tasks.service.TaskEventType;
 import dev.ains.tasks.service.AgentWorkService;
 import dev.ains.tasks.service.BatchService;
 import dev.ains.tasks.service.EventHub;
@@ -47,9 +48,10 @@ import jakarta.ws.rs.sse.SseEventSink;
 // "" like the generated resources: a class path of "/aitp" would win the match for every /aitp/... request
 @Path("")
 public class StreamsResource {
-    static final Set<String> AGENT_TYPES = Set.of("task.assigned", "task.cancelled", "auction.invited");
+    static final Set<String> AGENT_TYPES = Set.of(TaskEventType.ASSIGNED.wireName(),
+            TaskEventType.CANCELLED.wireName(), "auction.invited");
     /** A pushing stream sends the tasks themselves (task.claimed) in place of their assignment. */
-    static final Set<String> PUSHED_AGENT_TYPES = Set.of("task.cancelled", "auction.invited");
+    static final Set<String> PUSHED_AGENT_TYPES = Set.of(TaskEventType.CANCELLED.wireName(), "auction.invited");
 
     @Inject
     EventHub hub;

@@ -133,7 +133,7 @@ public class AgentWorkService {
             requireClaimed(t);
             TaskState.require(taskId, t.status(), TaskState.RUNNING);
             store.markRunning(tx, taskId, t.attemptCount());
-            TaskEvents.publish(tx, "task.started", t, TaskState.RUNNING, t.assignedAgentId(), t.attemptCount(),
+            TaskEvents.publish(tx, TaskEventType.STARTED, t, TaskState.RUNNING, t.assignedAgentId(), t.attemptCount(),
                     null, null);
             return store.find(tx, taskId).orElseThrow();
         });

@@ -75,7 +75,7 @@ public class AuctionResults {
                 String error = "auction failed: " + (r.getReason() == null ? "no reason given" : r.getReason());
                 TaskState.require(t.taskId(), t.status(), TaskState.DEAD_LETTERED);
                 store.markDead(tx, t.taskId(), error);
-                TaskEvents.publish(tx, "task.failed", t, TaskState.DEAD_LETTERED, null, null, null, error);
+                TaskEvents.publish(tx, TaskEventType.FAILED, t, TaskState.DEAD_LETTERED, null, null, null, error);
                 TaskEvents.afterFailure(tx, t, "FAILED", TaskState.DEAD_LETTERED, null, error, null);
                 metrics.deadLettered(t.taskType());
                 lifecycle.failDependents(tx, t, "DEAD_LETTERED");

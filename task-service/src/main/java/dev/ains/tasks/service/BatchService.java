@@ -198,7 +198,6 @@ public class BatchService {
         List<Accepted> accepted = new ArrayList<>();
         List<TaskStore.BatchRow> rows = new ArrayList<>();
         List<Map<String, UUID>> dependencies = new ArrayList<>();
-        List<Map<String, Object>> events = new ArrayList<>();
         OffsetDateTime now = OffsetDateTime.now();
         for (int i = 0; i < items.size(); i++) {
             if (errors.containsKey(i)) {
@@ -217,21 +216,11 @@ public class BatchService {
                     r.timeoutSeconds(), r.maxRetries(), r.minTrust(), status.name(), r.createdBy(),
                     r.retry().strategy().wire(), r.retry().baseMs(), r.retry().capMs(), r.retry().jitter(), batchId, i,
                     item.key()));
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("task_id", r.taskId());
-            e.put("batch_id", batchId);
-            e.put("task_type", r.taskType());
-            e.put("capability", r.capability());
-            e.put("priority", r.priority());
-            e.put("status", status.name());
-            e.put("created_by", r.createdBy());
-            e.put("task_created_at", now);
-            events.add(e);
             accepted.add(new Accepted(i, item.key(), r.taskId(), status));
         }
         database.inTransactionRun(tx -> {
             store.insertBatch(tx, batchId, caller.id(), rows, dependencies);
-            Outbox.addAll(tx, List.of(EventSinks.ANALYTICS, EventSinks.EVENTS), "task.created", events);
+            TaskEvents.createdInBatch(tx, rows, now);
             // a dependency on an earlier task that has already completed does not block
             store.unblockReady(tx, null);
         });

@@ -70,7 +70,7 @@ public class LeaseKeeper {
             List<TaskStore.QueuedTask> due = store.requeueDue(tx);
             for (TaskStore.QueuedTask q : due) {
                 TaskRecord t = store.find(tx, q.taskId()).orElseThrow();
-                TaskEvents.publish(tx, "task.requeued", t, TaskState.QUEUED, null, t.attemptCount(), null, null);
+                TaskEvents.publish(tx, TaskEventType.REQUEUED, t, TaskState.QUEUED, null, t.attemptCount(), null, null);
             }
             return due.size();
         });

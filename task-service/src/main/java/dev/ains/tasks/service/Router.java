@@ -270,7 +270,7 @@ public class Router {
                     + " locked tasks left the queue while locked");
         }
         for (TaskRecord t : assigned) {
-            TaskEvents.publish(tx, "task.assigned", t, TaskState.ASSIGNED, t.assignedAgentId(), t.attemptCount(),
+            TaskEvents.publish(tx, TaskEventType.ASSIGNED, t, TaskState.ASSIGNED, t.assignedAgentId(), t.attemptCount(),
                     null, null);
             metrics.routed("assigned");
             LOG.fine(() -> "task " + t.taskId() + " routed to agent " + t.assignedAgentId() + " (attempt "

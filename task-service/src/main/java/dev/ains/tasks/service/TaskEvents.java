@@ -4,14 +4,13 @@ import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ains.kit.outbox.Outbox;
-import dev.ains.tasks.client.EventSinks;
 import dev.ains.tasks.lifecycle.TaskState;
 import dev.ains.tasks.store.TaskRecord;
+import dev.ains.tasks.store.TaskStore;
 import io.helidon.dbclient.DbExecute;
 
 /**
@@ -21,24 +20,28 @@ import io.helidon.dbclient.DbExecute;
  * event id, type and time. One statement writes a row per destination.
  */
 final class TaskEvents {
-    /** Kept by analytics only: they describe the platform's own bookkeeping. */
-    private static final Set<String> INTERNAL = Set.of("task.unblocked", "task.requeued");
-    private static final List<String> BOTH = List.of(EventSinks.ANALYTICS, EventSinks.EVENTS);
-    private static final List<String> ANALYTICS_ONLY = List.of(EventSinks.ANALYTICS);
-    private static final List<String> EVENTS_ONLY = List.of(EventSinks.EVENTS);
-
     private TaskEvents() {
     }
 
-    static void publish(DbExecute tx, String type, TaskRecord t, TaskState status, UUID agent, Integer attempt,
+    static void publish(DbExecute tx, TaskEventType type, TaskRecord t, TaskState status, UUID agent, Integer attempt,
                         Long executionMs, String error) {
-        Outbox.add(tx, INTERNAL.contains(type) ? ANALYTICS_ONLY : BOTH, type,
-                payload(t, status, agent, attempt, executionMs, error));
+        add(tx, type, payload(t, status, agent, attempt, executionMs, error));
+    }
+
+    /** task.created for every task a batch inserted, with one statement. */
+    static void createdInBatch(DbExecute tx, List<TaskStore.BatchRow> rows, OffsetDateTime at) {
+        Outbox.addAll(tx, TaskEventType.CREATED.destinations(), TaskEventType.CREATED.wireName(), rows.stream()
+                .map(r -> payload(r.taskId(), r.batchId(), r.taskType(), r.capability(), r.priority(),
+                        TaskState.valueOf(r.status()), null, null, null, null, r.createdBy(), at)).toList());
+    }
+
+    private static void add(DbExecute tx, TaskEventType type, Map<String, Object> payload) {
+        Outbox.add(tx, type.destinations(), type.wireName(), payload);
     }
 
     /** task.started for every task a claim just started, with one statement. */
     static void started(DbExecute tx, List<TaskRecord> tasks) {
-        Outbox.addAll(tx, BOTH, "task.started", tasks.stream()
+        Outbox.addAll(tx, TaskEventType.STARTED.destinations(), TaskEventType.STARTED.wireName(), tasks.stream()
                 .map(t -> payload(t, TaskState.RUNNING, t.assignedAgentId(), t.attemptCount(), null, null)).toList());
     }
 
@@ -52,7 +55,7 @@ final class TaskEvents {
             p.put("cost", t.auctionPrice()); // what the client pays the winner (analytics' total cost)
             putIf(p, "currency", t.currency());
         }
-        Outbox.add(tx, BOTH, "task.completed", p);
+        add(tx, TaskEventType.COMPLETED, p);
     }
 
     /**
@@ -62,14 +65,14 @@ final class TaskEvents {
     static void afterFailure(DbExecute tx, TaskRecord t, String outcome, TaskState next, UUID agent, String error,
                              Long delayMs) {
         if (TaskLifecycle.TIMED_OUT.equals(outcome)) {
-            Outbox.add(tx, EVENTS_ONLY, "task.timed_out", payload(t, next, agent, t.attemptCount(), null, error));
+            add(tx, TaskEventType.TIMED_OUT, payload(t, next, agent, t.attemptCount(), null, error));
         }
         Map<String, Object> p = payload(t, next, agent, t.attemptCount(), null, error);
         if (next == TaskState.DEAD_LETTERED) {
-            Outbox.add(tx, EVENTS_ONLY, "task.dead_lettered", p);
+            add(tx, TaskEventType.DEAD_LETTERED, p);
         } else {
             p.put("next_attempt_at", OffsetDateTime.now().plusNanos((delayMs == null ? 0 : delayMs) * 1_000_000));
-            Outbox.add(tx, EVENTS_ONLY, "task.retrying", p);
+            add(tx, TaskEventType.RETRYING, p);
         }
     }
 
@@ -84,7 +87,7 @@ final class TaskEvents {
         putIf(p, "currency", t.currency());
         putIf(p, "deadline_seconds", t.auctionSeconds());
         p.put("min_trust", t.minTrust());
-        Outbox.add(tx, List.of(EventSinks.ECONOMY), "auction.requested", p);
+        add(tx, TaskEventType.AUCTION_REQUESTED, p);
     }
 
     /**
@@ -99,7 +102,7 @@ final class TaskEvents {
         p.put("task_id", t.taskId());
         p.put("outcome", outcome.name());
         putIf(p, "reason", reason == null || reason.length() <= 500 ? reason : reason.substring(0, 500));
-        Outbox.add(tx, List.of(EventSinks.ECONOMY), "task.settlement", p);
+        add(tx, TaskEventType.SETTLEMENT, p);
     }
 
     /** An attempt's outcome for the registry, which moves the agent's trust with it. */
@@ -111,24 +114,33 @@ final class TaskEvents {
         putIf(p, "execution_ms", executionMs);
         p.put("promised_ms", t.timeoutSeconds() * 1000L);
         p.put("client_id", t.createdBy()); // the registry weighs outcomes by client (anti-gaming)
-        Outbox.add(tx, List.of(EventSinks.REGISTRY), "task.outcome", p);
+        add(tx, TaskEventType.OUTCOME, p);
     }
 
     private static Map<String, Object> payload(TaskRecord t, TaskState status, UUID agent, Integer attempt,
                                                Long executionMs, String error) {
+        return payload(t.taskId(), t.batchId(), t.taskType(), t.capability(), t.priority(), status, agent, attempt,
+                executionMs, error, t.createdBy(), t.createdAt());
+    }
+
+    /** The fields every task event carries (analytics' TaskEvent contract). */
+    private static Map<String, Object> payload(UUID taskId, UUID batchId, String taskType, String capability,
+                                               int priority, TaskState status, UUID agent, Integer attempt,
+                                               Long executionMs, String error, String createdBy,
+                                               OffsetDateTime createdAt) {
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("task_id", t.taskId());
-        putIf(p, "batch_id", t.batchId());
-        p.put("task_type", t.taskType());
-        p.put("capability", t.capability());
-        p.put("priority", t.priority());
+        p.put("task_id", taskId);
+        putIf(p, "batch_id", batchId);
+        p.put("task_type", taskType);
+        p.put("capability", capability);
+        p.put("priority", priority);
         p.put("status", status.name());
         putIf(p, "agent_id", agent);
         putIf(p, "attempt", attempt);
         putIf(p, "execution_ms", executionMs);
         putIf(p, "error", error == null || error.length() <= 1000 ? error : error.substring(0, 1000));
-        p.put("created_by", t.createdBy());
-        p.put("task_created_at", t.createdAt());
+        p.put("created_by", createdBy);
+        p.put("task_created_at", createdAt);
         return p;
     }
 

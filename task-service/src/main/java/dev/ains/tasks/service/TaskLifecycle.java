@@ -57,7 +57,7 @@ public class TaskLifecycle {
             store.endAttempt(tx, t.taskId(), t.attemptCount(), outcome, error, retryable, delay);
             TaskEvents.outcome(tx, t, agent, outcome, null);
         }
-        TaskEvents.publish(tx, "task.failed", t, next, agent, t.attemptCount(), null, error);
+        TaskEvents.publish(tx, TaskEventType.FAILED, t, next, agent, t.attemptCount(), null, error);
         TaskEvents.afterFailure(tx, t, outcome, next, agent, error, delay);
         if (next == TaskState.DEAD_LETTERED) {
             TaskEvents.settlement(tx, t, next, error);
@@ -92,7 +92,7 @@ public class TaskLifecycle {
         List<UUID> ready = store.unblockReady(tx, completed.taskId());
         for (UUID id : ready) {
             store.find(tx, id).ifPresent(t ->
-                    TaskEvents.publish(tx, "task.unblocked", t, TaskState.QUEUED, null, null, null, null));
+                    TaskEvents.publish(tx, TaskEventType.UNBLOCKED, t, TaskState.QUEUED, null, null, null, null));
         }
         return ready.size();
     }
@@ -107,7 +107,7 @@ public class TaskLifecycle {
             store.notice(tx, t.assignedAgentId(), t.taskId(), "cancelled");
         }
         store.markCancelled(tx, t.taskId(), reason, by);
-        TaskEvents.publish(tx, "task.cancelled", t, TaskState.CANCELLED, t.assignedAgentId(), null, null, reason);
+        TaskEvents.publish(tx, TaskEventType.CANCELLED, t, TaskState.CANCELLED, t.assignedAgentId(), null, null, reason);
         TaskEvents.settlement(tx, t, TaskState.CANCELLED, reason);
         metrics.cancelled(t.taskType());
         failDependents(tx, t, "CANCELLED");

@@ -129,14 +129,14 @@ public class TaskService {
                 if (waiting) {
                     store.block(tx, id);
                     TaskRecord blocked = store.find(tx, id).orElseThrow();
-                    TaskEvents.publish(tx, "task.created", blocked, TaskState.BLOCKED, null, null, null, null);
+                    TaskEvents.publish(tx, TaskEventType.CREATED, blocked, TaskState.BLOCKED, null, null, null, null);
                     return new Created(blocked, false, id);
                 }
             }
             if (prepared.auction() != null) {
                 return new Created(startAuction(tx, t, prepared.auction()), false, id);
             }
-            TaskEvents.publish(tx, "task.created", t, TaskState.QUEUED, null, null, null, null);
+            TaskEvents.publish(tx, TaskEventType.CREATED, t, TaskState.QUEUED, null, null, null, null);
             var queued = TaskStore.QueuedTask.of(t);
             return new Created(router.routeOnArrival(tx, queued).orElse(t), false, id);
         });
@@ -164,7 +164,7 @@ public class TaskService {
         if (p.auction() != null) {
             return startAuction(tx, t, p.auction());
         }
-        TaskEvents.publish(tx, "task.created", t, TaskState.QUEUED, null, null, null, null);
+        TaskEvents.publish(tx, TaskEventType.CREATED, t, TaskState.QUEUED, null, null, null, null);
         var queued = TaskStore.QueuedTask.of(t);
         return router.routeOnArrival(tx, queued).orElse(t);
     }
@@ -176,7 +176,7 @@ public class TaskService {
     private TaskRecord startAuction(DbExecute tx, TaskRecord t, Auction a) {
         store.startAuction(tx, t.taskId(), a.budget(), a.currency(), a.seconds());
         TaskRecord auctioning = store.find(tx, t.taskId()).orElseThrow();
-        TaskEvents.publish(tx, "task.created", auctioning, TaskState.AUCTIONING, null, null, null, null);
+        TaskEvents.publish(tx, TaskEventType.CREATED, auctioning, TaskState.AUCTIONING, null, null, null, null);
         TaskEvents.auctionRequested(tx, auctioning);
         LOG.fine(() -> "task " + t.taskId() + " put out to auction: budget " + a.budget());
         return auctioning;
@@ -269,7 +269,7 @@ public class TaskService {
     private TaskRecord requeue(io.helidon.dbclient.DbExecute tx, TaskRecord t) {
         TaskState.require(t.taskId(), t.status(), TaskState.QUEUED);
         store.requeue(tx, t.taskId());
-        TaskEvents.publish(tx, "task.requeued", t, TaskState.QUEUED, null, t.attemptCount(), null, null);
+        TaskEvents.publish(tx, TaskEventType.REQUEUED, t, TaskState.QUEUED, null, t.attemptCount(), null, null);
         metrics.redriven(t.taskType());
         var q = TaskStore.QueuedTask.of(t);
         return router.route(tx, q, false).orElseGet(() -> store.find(tx, t.taskId()).orElseThrow());

@@ -33,9 +33,10 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class WebhookService {
     /** The event types a webhook can subscribe to ({@code *}: all of them). */
-    public static final Set<String> EVENT_TYPES = Set.of("task.created", "task.assigned", "task.started",
-            "task.completed", "task.failed", "task.retrying", "task.dead_lettered", "task.cancelled",
-            "task.timed_out", "batch.completed", "agent.offline", "auction.invited", "webhook.disabled");
+    public static final Set<String> EVENT_TYPES = java.util.stream.Stream.concat(
+            TaskEventType.subscribable().stream(),
+            java.util.stream.Stream.of("batch.completed", "agent.offline", "auction.invited", "webhook.disabled"))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     public static final String ALL = "*";
 
     @Inject
