@@ -90,8 +90,8 @@ public final class Benchmark {
                 return;
             }
             if ("floor".equals(only)) {
-                b.frameworkFloor(home, 32, 8000 * scale);
-                b.readCeiling(32, 8000 * scale);
+                b.frameworkFloor(home, 32, Duration.ofSeconds(10L * scale));
+                b.readCeiling(32, Duration.ofSeconds(10L * scale));
                 b.submissions(32, 8000 * scale);
                 return;
             }
@@ -105,8 +105,8 @@ public final class Benchmark {
                 b.batchedClaimComplete("bench-work-batched", 8, 32, 8000 * scale);
                 return;
             }
-            Floor floor = b.frameworkFloor(home, 32, 8000 * scale);
-            double ceiling = b.readCeiling(32, 8000 * scale);
+            Floor floor = b.frameworkFloor(home, 32, Duration.ofSeconds(10L * scale));
+            double ceiling = b.readCeiling(32, Duration.ofSeconds(10L * scale));
             double s1 = b.submissions(1, 1500 * scale);
             double s32 = b.submissions(32, 8000 * scale);
             double batched = b.batchSubmissions(8, 100, 100 * scale);
@@ -235,22 +235,15 @@ public final class Benchmark {
      * The ceiling the targets are measured against: authenticated reads of one task (a JWT check, one
      * primary-key read, one JSON answer), as fast as 32 clients can go — no writes, no commits.
      */
-    private double readCeiling(int clients, int total) throws Exception {
+    private double readCeiling(int clients, Duration time) throws Exception {
         String id = JSON.readTree(post("/aitp/tasks", "{\"task_type\":\"bench\",\"capability_required\":"
                 + "\"bench-nobody\"}", token, null).body()).get("task_id").asText();
-        HttpRequest get = HttpRequest.newBuilder(URI.create(platform.url("task-service") + "/aitp/tasks/" + id))
-                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token).GET().build();
-        AtomicInteger left = new AtomicInteger(total);
+        Call read = http -> http.get("/aitp/tasks/" + id, "Authorization", "Bearer " + token);
+        sendFor(platform.url("task-service"), read, clients, Duration.ofSeconds(10)); // the warm-up has no reads
         CpuSplit cpu = CpuSplit.start(platform);
-        long t0 = System.nanoTime();
-        runConcurrently(clients, () -> {
-            while (left.getAndDecrement() > 0) {
-                HTTP.send(get, HttpResponse.BodyHandlers.discarding());
-            }
-        });
-        double rate = total / ((System.nanoTime() - t0) / 1e9);
-        System.out.printf("  read ceiling: %d clients, %d GETs of one task, %.0f/s%n    cpu: %s%n", clients, total,
-                rate, cpu.end());
+        double rate = sendFor(platform.url("task-service"), read, clients, time);
+        System.out.printf("  read ceiling: %d clients, GETs of one task for %d s, %.0f/s%n    cpu: %s%n", clients,
+                time.toSeconds(), rate, cpu.end());
         return rate;
     }
 
@@ -266,7 +259,7 @@ public final class Benchmark {
      * answer, one primary-key read, one insert with its durable commit. AINS's read ceiling and
      * submissions are those plus what AINS does.
      */
-    private Floor frameworkFloor(Path home, int clients, int total) throws Exception {
+    private Floor frameworkFloor(Path home, int clients, Duration time) throws Exception {
         Path jar = home.resolve("framework-floor/target/framework-floor.jar");
         if (!java.nio.file.Files.exists(jar)) {
             System.out.println("  framework floor: " + jar + " is missing (build first); skipped");
@@ -283,11 +276,11 @@ public final class Benchmark {
         pb.environment().put("FLOOR_DB_URL", platform.dbUrl());
         Process floor = pb.start();
         try {
-            String base = "http://127.0.0.1:" + port + "/floor";
+            String base = "http://127.0.0.1:" + port;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (true) {
                 try {
-                    if (HTTP.send(HttpRequest.newBuilder(URI.create(base + "/ping")).build(),
+                    if (HTTP.send(HttpRequest.newBuilder(URI.create(base + "/floor/ping")).build(),
                             HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                         break;
                     }
@@ -298,52 +291,69 @@ public final class Benchmark {
                 }
                 Thread.sleep(200);
             }
-            HttpRequest ping = HttpRequest.newBuilder(URI.create(base + "/ping")).GET().build();
-            HttpRequest insert = HttpRequest.newBuilder(URI.create(base + "/rows"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"task_type\":\"bench\",\"n\":1}")).build();
-            String id = JSON.readTree(HTTP.send(insert, HttpResponse.BodyHandlers.ofString()).body()).get("id").asText();
-            HttpRequest read = HttpRequest.newBuilder(URI.create(base + "/rows/" + id)).GET().build();
-            Map<String, ProcessHandle> counted = Map.of("framework floor", floor.toHandle());
-            // the floor's JIT gets the same chance as the services' warm-up
-            for (HttpRequest r : List.of(ping, read, insert)) {
-                send(r, clients, total / 2);
+            String row = "{\"task_type\":\"bench\",\"n\":1}";
+            String id;
+            try (RawHttp http = new RawHttp(base)) {
+                id = JSON.readTree(http.post("/floor/rows", row).body()).get("id").asText();
             }
-            return new Floor(measure(ping, clients, total, counted, "JSON answer"),
-                    measure(read, clients, total, counted, "one primary-key read"),
-                    measure(insert, clients, total, counted, "one insert + commit"));
+            Call ping = http -> http.get("/floor/ping");
+            Call read = http -> http.get("/floor/rows/" + id);
+            Call insert = http -> http.post("/floor/rows", row);
+            Map<String, ProcessHandle> counted = Map.of("framework floor", floor.toHandle());
+            // the floor's JIT gets the same chance as the services' warm-up: a run of 8,000 calls measured
+            // it at a third of what it serves once compiled
+            for (Call c : List.of(ping, read, insert)) {
+                sendFor(base, c, clients, Duration.ofSeconds(10));
+            }
+            return new Floor(measure(base, ping, clients, time, counted, "JSON answer"),
+                    measure(base, read, clients, time, counted, "one primary-key read"),
+                    measure(base, insert, clients, time, counted, "one insert + commit"));
         } finally {
             floor.destroy();
             floor.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
-    private double measure(HttpRequest request, int clients, int total, Map<String, ProcessHandle> counted,
+    /** One request of a throughput case, on the caller's connection. */
+    interface Call {
+        RawHttp.Response on(RawHttp http) throws Exception;
+    }
+
+    private double measure(String base, Call call, int clients, Duration time, Map<String, ProcessHandle> counted,
                            String label) throws Exception {
         CpuSplit cpu = CpuSplit.start(platform, counted);
-        double rate = send(request, clients, total);
-        System.out.printf("  framework floor, %s: %d clients, %d requests, %.0f/s%n    cpu: %s%n", label, clients,
-                total, rate, cpu.end());
+        double rate = sendFor(base, call, clients, time);
+        System.out.printf("  framework floor, %s: %d clients for %d s, %.0f/s%n    cpu: %s%n", label, clients,
+                time.toSeconds(), rate, cpu.end());
         return rate;
     }
 
-    /** Sends the request {@code total} times from {@code clients} concurrent clients; requests per second. */
-    private static double send(HttpRequest request, int clients, int total) throws Exception {
+    /** Makes the call {@code total} times from {@code clients} concurrent clients, each on its own connection; calls per second. */
+    private static double send(String base, Call call, int clients, int total, Duration atMost) throws Exception {
         AtomicInteger left = new AtomicInteger(total);
         AtomicInteger failed = new AtomicInteger();
+        AtomicInteger made = new AtomicInteger();
         long t0 = System.nanoTime();
+        long end = atMost == null ? Long.MAX_VALUE : t0 + atMost.toNanos();
         runConcurrently(clients, () -> {
-            while (left.getAndDecrement() > 0) {
-                int status = HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status >= 300) {
-                    failed.incrementAndGet();
+            try (RawHttp http = new RawHttp(base)) {
+                while (left.getAndDecrement() > 0 && System.nanoTime() < end) {
+                    made.incrementAndGet();
+                    if (call.on(http).status() >= 300) {
+                        failed.incrementAndGet();
+                    }
                 }
             }
         });
         if (failed.get() > 0) {
             System.out.println("  (" + failed.get() + " requests failed)");
         }
-        return total / ((System.nanoTime() - t0) / 1e9);
+        return made.get() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Makes the call for {@code time} from {@code clients} concurrent clients; calls per second. */
+    private static double sendFor(String base, Call call, int clients, Duration time) throws Exception {
+        return send(base, call, clients, Integer.MAX_VALUE, time);
     }
 
     /** Tasks for a capability no agent has: they are accepted and stay queued. */
@@ -354,9 +364,11 @@ public final class Benchmark {
         CpuSplit cpu = CpuSplit.start(platform);
         long t0 = System.nanoTime();
         runConcurrently(clients, () -> {
-            while (left.getAndDecrement() > 0) {
-                if (post("/aitp/tasks", body, token, null).statusCode() != 201) {
-                    failed.incrementAndGet();
+            try (RawHttp http = tasksHttp()) {
+                while (left.getAndDecrement() > 0) {
+                    if (http.post("/aitp/tasks", body, "Authorization", "Bearer " + token).status() != 201) {
+                        failed.incrementAndGet();
+                    }
                 }
             }
         });
@@ -379,9 +391,11 @@ public final class Benchmark {
         CpuSplit cpu = CpuSplit.start(platform);
         long t0 = System.nanoTime();
         runConcurrently(clients, () -> {
-            while (left.getAndDecrement() > 0) {
-                if (post("/aitp/tasks/batch", body, token, null).statusCode() != 201) {
-                    failed.incrementAndGet();
+            try (RawHttp http = tasksHttp()) {
+                while (left.getAndDecrement() > 0) {
+                    if (http.post("/aitp/tasks/batch", body, "Authorization", "Bearer " + token).status() != 201) {
+                        failed.incrementAndGet();
+                    }
                 }
             }
         });
@@ -435,7 +449,7 @@ public final class Benchmark {
 
     /** What one agent does in a throughput case: claim and report until {@code done} reaches the total. */
     private interface AgentLoop {
-        void run(String[] agent, AtomicInteger done) throws Exception;
+        void run(RawHttp http, String[] agent, AtomicInteger done) throws Exception;
     }
 
     /** Times {@code agents} agents working through {@code total} routed tasks, with the CPU split. */
@@ -444,8 +458,10 @@ public final class Benchmark {
         CpuSplit cpu = CpuSplit.start(platform);
         long t0 = System.nanoTime();
         runConcurrently(creds.size(), i -> {
-            while (done.get() < total) {
-                loop.run(creds.get(i), done);
+            try (RawHttp http = tasksHttp()) {
+                while (done.get() < total) {
+                    loop.run(http, creds.get(i), done);
+                }
             }
         });
         double rate = total / ((System.nanoTime() - t0) / 1e9);
@@ -455,15 +471,15 @@ public final class Benchmark {
 
     /** One task per call: claim, then complete with its attempt. */
     private double claimComplete(String capability, int agents, int total) throws Exception {
-        return agentThroughput("claim+complete", routedWork(capability, agents, total), total, (c, done) -> {
-            HttpResponse<String> r = post("/aitp/agents/" + c[0] + "/claim?wait_seconds=1", "", null, c[1]);
-            if (r.statusCode() != 200) {
+        return agentThroughput("claim+complete", routedWork(capability, agents, total), total, (http, c, done) -> {
+            RawHttp.Response r = http.post("/aitp/agents/" + c[0] + "/claim?wait_seconds=1", "", "X-API-Key", c[1]);
+            if (r.status() != 200) {
                 return;
             }
             JsonNode claimed = JSON.readTree(r.body());
             String id = claimed.at("/task/task_id").asText();
-            if (post("/aitp/tasks/" + id + "/complete", "{\"result\":{\"ok\":true},\"attempt_no\":"
-                    + claimed.get("attempt_no").asInt() + "}", null, c[1]).statusCode() == 200) {
+            if (http.post("/aitp/tasks/" + id + "/complete", "{\"result\":{\"ok\":true},\"attempt_no\":"
+                    + claimed.get("attempt_no").asInt() + "}", "X-API-Key", c[1]).status() == 200) {
                 done.incrementAndGet();
             }
         });
@@ -472,11 +488,14 @@ public final class Benchmark {
     /** Up to {@code perCall} tasks per claim, their results in one report. */
     private double batchedClaimComplete(String capability, int agents, int perCall, int total) throws Exception {
         return agentThroughput("batched claims (" + perCall + " per call) + results",
-                routedWork(capability, agents, total), total, (c, done) -> {
-                    HttpResponse<String> r = post("/aitp/agents/" + c[0] + "/claims?max_tasks=" + perCall
-                            + "&wait_seconds=1", "", null, c[1]);
+                routedWork(capability, agents, total), total, (http, c, done) -> {
+                    RawHttp.Response r = http.post("/aitp/agents/" + c[0] + "/claims?max_tasks=" + perCall
+                            + "&wait_seconds=1", "", "X-API-Key", c[1]);
+                    if (r.status() != 200) {
+                        return;
+                    }
                     JsonNode items = JSON.readTree(r.body()).path("items");
-                    if (r.statusCode() != 200 || items.isEmpty()) {
+                    if (items.isEmpty()) {
                         return;
                     }
                     StringBuilder report = new StringBuilder("{\"items\":[");
@@ -486,9 +505,9 @@ public final class Benchmark {
                                 .append(items.get(k).get("attempt_no").asInt())
                                 .append(",\"outcome\":\"COMPLETED\",\"result\":{\"ok\":true}}");
                     }
-                    HttpResponse<String> answer = post("/aitp/agents/" + c[0] + "/results",
-                            report.append("]}").toString(), null, c[1]);
-                    if (answer.statusCode() == 200) {
+                    RawHttp.Response answer = http.post("/aitp/agents/" + c[0] + "/results",
+                            report.append("]}").toString(), "X-API-Key", c[1]);
+                    if (answer.status() == 200) {
                         for (JsonNode a : JSON.readTree(answer.body()).get("items")) {
                             if (a.get("status").asInt() == 200) {
                                 done.incrementAndGet();
@@ -854,6 +873,11 @@ public final class Benchmark {
         }
         Thread.sleep(600); // candidate cache
         return creds;
+    }
+
+    /** A connection of the load generator's own client to task-service (see {@link RawHttp}). */
+    private RawHttp tasksHttp() {
+        return new RawHttp(platform.url("task-service"));
     }
 
     private HttpResponse<String> post(String path, String body, String bearer, String apiKey) throws Exception {
