@@ -488,6 +488,29 @@ class TaskApiIT {
     }
 
     @Test
+    void aCompletionFindsItsTaskByPrimaryKeyNotByScanningWhatItsAgentHolds() {
+        // the plan PostgreSQL makes for the completion statement, with the values a completion binds
+        String sql = io.helidon.config.Config.just(io.helidon.config.ConfigSources.classpath("db/statements.yaml"))
+                .get("statements.complete-held").asString().get();
+        var db = database.client().execute();
+        String insert = "INSERT INTO tasks (task_id, task_type, capability, priority, timeout_seconds, max_retries,"
+                + " status, assigned_agent_id, claimed_at, created_by) SELECT gen_random_uuid(), 'plan', 'plan-cap', 5,"
+                + " 60, 0, ?, ?::uuid, now(), 'plan-test' FROM generate_series(1, ?)";
+        try {
+            // statistics taken while the agent held nothing, then it takes on 500 tasks: the situation of an
+            // agent that just claimed a backlog, before autovacuum looks again
+            db.dml(insert, "COMPLETED", null, 5000);
+            db.dml("ANALYZE tasks");
+            db.dml(insert, "RUNNING", A1.toString(), 500);
+            String plan = db.query("EXPLAIN " + sql, "{}", 5L, UUID.randomUUID(), 1, A1, A1)
+                    .map(r -> r.column(1).getString()).collect(java.util.stream.Collectors.joining("\n"));
+            assertThat(plan).contains("tasks_pkey").doesNotContain("tasks_held_by_agent");
+        } finally {
+            db.dml("DELETE FROM tasks WHERE created_by = 'plan-test'");
+        }
+    }
+
+    @Test
     void aClaimWithNothingToDoAnswers204AfterItsWait() {
         long t0 = System.nanoTime();
         var r = api.post("/aitp/agents/" + A2 + "/claim?wait_seconds=1", AGENT2, "");
