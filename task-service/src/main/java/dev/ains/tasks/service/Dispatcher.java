@@ -2,7 +2,7 @@ package dev.ains.tasks.service;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -89,7 +89,7 @@ public class Dispatcher {
             List<TaskStore.QueuedTask> fair = FairQueue.order(window, TaskStore.QueuedTask::createdBy,
                     TaskStore.QueuedTask::priority, TaskStore.QueuedTask::createdAt, now, step,
                     served);
-            Map<UUID, OffsetDateTime> queuedSince = new java.util.HashMap<>();
+            Map<UUID, OffsetDateTime> queuedSince = new HashMap<>();
             window.forEach(q -> queuedSince.put(q.taskId(), q.queuedSince()));
             Router.PassLoads loads = new Router.PassLoads();
             int[] misses = {0};

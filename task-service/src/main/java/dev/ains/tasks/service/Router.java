@@ -2,6 +2,7 @@ package dev.ains.tasks.service;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,7 +32,7 @@ import jakarta.inject.Inject;
  * Routes a queued task to the best eligible agent (docs/routing.md) inside the caller's transaction,
  * which holds the task's row lock: the registry names the candidates (online, capable, trusted enough),
  * the tasks each holds say how busy it is, {@link RoutingScore} ranks them, and the slot is taken under the
- * agent's lock ({@link TaskStore#takeSlot}) — so no agent is ever pushed past its capacity, whatever the
+ * agent's lock ({@link TaskStore#freeSlots}) — so no agent is ever pushed past its capacity, whatever the
  * number of replicas. Each decision is stored with every candidate and its score.
  */
 @ApplicationScoped
@@ -84,7 +85,7 @@ public class Router {
     }
 
     /** Forgets the backlog of capabilities that have no task queued any more. */
-    void backlogOnly(java.util.Collection<String> queuedCapabilities) {
+    void backlogOnly(Collection<String> queuedCapabilities) {
         backlogged.retainAll(queuedCapabilities);
     }
 

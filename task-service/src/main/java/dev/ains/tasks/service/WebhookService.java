@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ains.kit.db.Database;
@@ -33,10 +35,9 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class WebhookService {
     /** The event types a webhook can subscribe to ({@code *}: all of them). */
-    public static final Set<String> EVENT_TYPES = java.util.stream.Stream.concat(
-            TaskEventType.subscribable().stream(),
-            java.util.stream.Stream.of("batch.completed", "agent.offline", "auction.invited", "webhook.disabled"))
-            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    public static final Set<String> EVENT_TYPES = Stream.concat(TaskEventType.subscribable().stream(),
+            Stream.of("batch.completed", "agent.offline", "auction.invited", "webhook.disabled"))
+            .collect(Collectors.toUnmodifiableSet());
     public static final String ALL = "*";
 
     @Inject
