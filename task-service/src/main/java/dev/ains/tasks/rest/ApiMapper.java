@@ -57,7 +57,7 @@ final class ApiMapper {
         List<RoutingCandidate> candidates = Json.MAPPER.convertValue(r.candidates(),
                 new TypeReference<List<RoutingCandidate>>() { });
         return new RoutingDecision().decidedAt(r.decidedAt()).chosenAgentId(r.chosen()).reason(r.reason())
-                .candidates(candidates);
+                .candidates(candidates).current(r.current() ? Boolean.TRUE : null);
     }
 
     static JsonNode node(Map<String, Object> m) {

@@ -69,7 +69,7 @@ public class AuctionResults {
                 TaskRecord queued = store.find(tx, t.taskId()).orElseThrow();
                 LOG.info(() -> "task " + t.taskId() + (winner == null ? ": no acceptable bid, routed as usual"
                         : ": auction won by agent " + winner + " at " + r.getPrice()));
-                return router.route(tx, TaskStore.QueuedTask.of(queued), true);
+                return router.route(tx, TaskStore.QueuedTask.of(queued));
             }
             default -> {
                 String error = "auction failed: " + (r.getReason() == null ? "no reason given" : r.getReason());

@@ -1,6 +1,8 @@
 package dev.ains.tasks.service;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,6 +19,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.ains.kit.db.Database;
+import dev.ains.kit.json.Json;
 import dev.ains.tasks.client.RegistryGateway;
 import dev.ains.tasks.client.registry.model.Candidate;
 import dev.ains.tasks.lifecycle.RoutingScore;
@@ -69,7 +72,7 @@ public class Router {
             Database.afterCommit(tx, dispatcher::wake);
             return Optional.empty();
         }
-        return route(tx, task, true, null);
+        return route(tx, task, null);
     }
 
     /**
@@ -89,13 +92,9 @@ public class Router {
         backlogged.retainAll(queuedCapabilities);
     }
 
-    /**
-     * @param recordMiss store a decision also when no agent could take the task (once, at submission,
-     *                   so that the sweep does not write one every pass)
-     * @return the task as assigned, empty when it stays queued
-     */
-    public Optional<TaskRecord> route(DbExecute tx, QueuedTask task, boolean recordMiss) {
-        return route(tx, task, recordMiss, null);
+    /** @return the task as assigned, empty when it stays queued */
+    public Optional<TaskRecord> route(DbExecute tx, QueuedTask task) {
+        return route(tx, task, null);
     }
 
     /**
@@ -140,14 +139,14 @@ public class Router {
         }
     }
 
-    /** As {@link #route(DbExecute, QueuedTask, boolean)}, ranking by the pass's loads when given. */
-    public Optional<TaskRecord> route(DbExecute tx, QueuedTask task, boolean recordMiss, PassLoads passLoads) {
+    /** As {@link #route(DbExecute, QueuedTask)}, ranking by the pass's loads when given. */
+    private Optional<TaskRecord> route(DbExecute tx, QueuedTask task, PassLoads passLoads) {
         Decision d = decide(tx, task, passLoads, new TxSlots());
         if (d == null) {
             return Optional.empty();
         }
         if (d.chosen() == null) {
-            missed(tx, d, recordMiss);
+            missed(tx, d);
             return Optional.empty();
         }
         return Optional.of(assign(tx, List.of(d)).getFirst());
@@ -172,7 +171,7 @@ public class Router {
                 chosen.add(d);
                 misses[0] = 0;
             } else {
-                missed(tx, d, false);
+                missed(tx, d);
                 if (++misses[0] >= maxMisses) {
                     break;
                 }
@@ -233,8 +232,12 @@ public class Router {
         return new Decision(task, null, busy, ranked);
     }
 
-    /** A task that stays queued: left to the dispatcher when a candidate was busy, else recorded as a miss. */
-    private void missed(DbExecute tx, Decision d, boolean recordMiss) {
+    /**
+     * A task that stays queued: left to the dispatcher when a candidate was busy. Nothing is written: why a
+     * task waits is worked out when somebody asks ({@link #explainWait}), which also keeps it current. A row
+     * per task no agent could take cost 12 % of the database's time under submissions (#11).
+     */
+    private void missed(DbExecute tx, Decision d) {
         QueuedTask task = d.task();
         if (!d.ranked().isEmpty()) {
             backlogged.add(task.capability()); // later arrivals queue behind this one
@@ -248,14 +251,37 @@ public class Router {
             return;
         }
         metrics.routed("no_eligible_agent");
-        if (recordMiss) {
-            List<RoutingScore.Scored> ranked = d.ranked();
-            store.insertRoutingDecision(tx, task.taskId(), null, task.pinnedAgent() != null && ranked.isEmpty()
-                    ? "the auction's winner " + task.pinnedAgent() + " is not online"
-                    : ranked.isEmpty()
-                    ? "no online agent holds " + task.capability() + " with trust >= " + task.minTrust()
-                    : "every eligible agent is at capacity", describe(ranked));
+    }
+
+    /**
+     * Why a queued task is waiting, as of now: its candidates ranked as routing would rank them, with the
+     * reason none takes it. Reads only (no slot is taken); the registry's answer may come from the cache.
+     */
+    public TaskStore.RoutingRow explainWait(QueuedTask task) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<Candidate> candidates;
+        try {
+            candidates = candidates(task.capability(), task.minTrust());
+        } catch (RuntimeException e) {
+            return new TaskStore.RoutingRow(now, null, "the agent registry cannot be reached to find candidates",
+                    Json.tree("[]"), true);
         }
+        List<UUID> ids = candidates.stream().map(Candidate::getAgentId)
+                .filter(a -> task.pinnedAgent() == null || task.pinnedAgent().equals(a)).toList();
+        Map<UUID, Integer> loads = store.loads(store.db(), ids);
+        List<RoutingScore.Scored> ranked = RoutingScore.rank(candidates.stream()
+                .filter(c -> ids.contains(c.getAgentId()))
+                .map(c -> new RoutingScore.Candidate(c.getAgentId(), c.getTrustScore(),
+                        loads.getOrDefault(c.getAgentId(), 0), c.getMaxConcurrency()))
+                .toList());
+        String reason = task.pinnedAgent() != null && ranked.isEmpty()
+                ? "the auction's winner " + task.pinnedAgent() + " is not online"
+                : ranked.isEmpty()
+                ? "no online agent holds " + task.capability() + " with trust >= " + task.minTrust()
+                : ranked.stream().noneMatch(RoutingScore.Scored::eligible)
+                ? "every candidate is at capacity"
+                : "an agent has room: the dispatcher routes the capability's waiting tasks oldest first";
+        return new TaskStore.RoutingRow(now, null, reason, Json.tree(Json.write(describe(ranked))), true);
     }
 
     /**

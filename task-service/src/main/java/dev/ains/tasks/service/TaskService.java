@@ -1,6 +1,7 @@
 package dev.ains.tasks.service;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -272,7 +273,7 @@ public class TaskService {
         TaskEvents.publish(tx, TaskEventType.REQUEUED, t, TaskState.QUEUED, null, t.attemptCount(), null, null);
         metrics.redriven(t.taskType());
         var q = TaskStore.QueuedTask.of(t);
-        return router.route(tx, q, false).orElseGet(() -> store.find(tx, t.taskId()).orElseThrow());
+        return router.route(tx, q).orElseGet(() -> store.find(tx, t.taskId()).orElseThrow());
     }
 
     private void signalAssigned(TaskRecord t) {
@@ -338,9 +339,16 @@ public class TaskService {
         return store.attempts(store.db(), id);
     }
 
+    /** The stored decisions, and for a queued task why it waits now (worked out on the spot, not stored). */
     public List<TaskStore.RoutingRow> routing(Caller caller, UUID id) {
-        get(caller, id);
-        return store.routing(id);
+        TaskRecord t = get(caller, id);
+        List<TaskStore.RoutingRow> rows = store.routing(id);
+        if (t.status() != TaskState.QUEUED) {
+            return rows;
+        }
+        List<TaskStore.RoutingRow> all = new ArrayList<>(rows);
+        all.add(router.explainWait(TaskStore.QueuedTask.of(t)));
+        return all;
     }
 
     public List<TaskRecord> list(Caller caller, String status, String taskType, UUID agentId, Cursor after,

@@ -66,13 +66,15 @@ public class TaskStore {
                 Rows.bool(r, "retryable"), Rows.longOrNull(r, "retry_delay_ms"))).toList();
     }
 
-    public record RoutingRow(OffsetDateTime decidedAt, UUID chosen, String reason, JsonNode candidates) {
+    /** A routing decision; {@code current}: worked out when asked (why a queued task waits), not stored. */
+    public record RoutingRow(OffsetDateTime decidedAt, UUID chosen, String reason, JsonNode candidates,
+                             boolean current) {
     }
 
     public List<RoutingRow> routing(UUID taskId) {
         return db().namedQuery("select-routing", taskId).map(r -> new RoutingRow(Rows.time(r, "decided_at"),
                 Rows.uuid(r, "chosen_agent_id"), Rows.string(r, "reason"),
-                Json.tree(Rows.string(r, "candidates_json")))).toList();
+                Json.tree(Rows.string(r, "candidates_json")), false)).toList();
     }
 
     /** Records the key; false when the caller used it before (then {@link #idempotencyGet} has it). */
@@ -178,10 +180,6 @@ public class TaskStore {
         }).toList();
         return tx.namedQuery("assign-tasks", Json.write(rows), (double) claimTimeoutSeconds).map(TaskStore::task)
                 .toList();
-    }
-
-    public void insertRoutingDecision(DbExecute tx, UUID taskId, UUID chosen, String reason, Object candidates) {
-        tx.namedInsert("insert-routing-decision", taskId, chosen, reason, Json.write(candidates));
     }
 
     /** Up to {@code max} of the agent's routed tasks, now RUNNING with their attempts started, best first. */

@@ -578,6 +578,10 @@ class TaskApiIT {
                 .willReturn(okJson("{\"candidates\":[]}")));
         String waiting = json(api.post("/aitp/tasks", client,
                 "{\"task_type\":\"w\",\"capability_required\":\"nobody-has-it\"}"), 201).get("task_id").asText();
+        JsonNode why = json(api.get("/aitp/tasks/" + waiting + "/routing", client), 200).get("items");
+        assertThat(why).as("nothing stored for a task nobody can take; why it waits, worked out now").hasSize(1);
+        assertThat(why.at("/0/current").asBoolean()).isTrue();
+        assertThat(why.at("/0/reason").asText()).isEqualTo("no online agent holds nobody-has-it with trust >= 0.0");
         assertThat(json(api.call("/aitp/tasks/" + waiting + "/priority", client)
                 .put(jakarta.ws.rs.client.Entity.json("{\"priority\":9}")), 200).get("priority").asInt()).isEqualTo(9);
         assertThat(fields(json(api.call("/aitp/tasks/" + waiting + "/priority", client)
@@ -596,6 +600,10 @@ class TaskApiIT {
         String running = json(api.post("/aitp/tasks", client, task("t")), 201).get("task_id").asText();
         json(api.post("/aitp/agents/" + A1 + "/claim", AGENT1, ""), 200);
         json(api.post("/aitp/tasks/" + running + "/start", AGENT1, ""), 200);
+        JsonNode routed = json(api.get("/aitp/tasks/" + running + "/routing", client), 200).get("items");
+        assertThat(routed).hasSize(1);
+        assertThat(routed.at("/0/chosen_agent_id").asText()).isEqualTo(A1.toString());
+        assertThat(routed.at("/0/current").isMissingNode()).as("a routed task has no current reason").isTrue();
         json(api.call("/aitp/tasks/" + running + "/priority", client)
                 .put(jakarta.ws.rs.client.Entity.json("{\"priority\":2}")), 409);
         JsonNode longer = json(api.call("/aitp/tasks/" + running + "/timeout", client)
