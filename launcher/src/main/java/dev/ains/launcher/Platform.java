@@ -52,7 +52,6 @@ public final class Platform implements AutoCloseable {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final List<Process> agents = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final String jwtSecret = random(48);
     /** The admin client: the operator's own (AINS_ADMIN_CLIENT_ID / _SECRET, as in compose) or a new one. */
     private final String adminId = envOr("AINS_ADMIN_CLIENT_ID", "admin");
     private final String adminSecret = envOr("AINS_ADMIN_CLIENT_SECRET", random(32));
@@ -123,11 +122,10 @@ public final class Platform implements AutoCloseable {
         return spawn(service, serviceCommand(jar), env, logDir.resolve(service + ".log"), restart);
     }
 
-    /** Configuration every service gets: the shared database, the token secret, the neighbours. */
+    /** Configuration every service gets: the shared database, the admin client, the neighbours (whose key sets each trusts). */
     public Map<String, String> serviceEnv() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AINS_DB_URL", dbUrl);
-        env.put("AINS_AUTH_JWT_SECRET", jwtSecret);
         env.put("AINS_REGISTRY_ADMIN_CLIENT_ID", adminId);
         env.put("AINS_REGISTRY_ADMIN_CLIENT_SECRET", adminSecret);
         env.put("AGENT_REGISTRY_MP_REST_URL", url("agent-registry"));
@@ -201,6 +199,34 @@ public final class Platform implements AutoCloseable {
 
     public String adminToken() {
         return token(adminId, adminSecret);
+    }
+
+    /** Each service's schema, where its signing keys are. */
+    private static final Map<String, String> SCHEMAS = Map.of("agent-registry", "registry", "task-service", "tasks",
+            "economic-service", "economy", "analytics-service", "analytics");
+
+    /**
+     * A token that speaks for the service (its own identity, role {@code service}), signed with the service's
+     * current key read from its schema: what the benchmark and the system tests call internal operations with.
+     * Whoever runs the platform owns its database; nobody else can do this.
+     */
+    public String serviceToken(String service) {
+        String schema = SCHEMAS.get(service);
+        try (var c = java.sql.DriverManager.getConnection(dbUrl); var s = c.createStatement();
+             var key = s.executeQuery("SELECT kid, private_key FROM " + schema + ".signing_keys"
+                     + " WHERE signs_from <= now() ORDER BY signs_from DESC LIMIT 1")) {
+            if (!key.next()) {
+                throw new IllegalStateException(service + " has no signing key yet");
+            }
+            var privateKey = java.security.KeyFactory.getInstance("EC").generatePrivate(
+                    new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(key.getString("private_key"))));
+            return io.jsonwebtoken.Jwts.builder().header().keyId(key.getString("kid")).and().issuer("ains")
+                    .subject(service).claim("roles", List.of("service"))
+                    .expiration(java.util.Date.from(java.time.Instant.now().plusSeconds(3600)))
+                    .signWith(privateKey, io.jsonwebtoken.Jwts.SIG.ES256).compact();
+        } catch (java.sql.SQLException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign as " + service + ": " + e.getMessage(), e);
+        }
     }
 
     private String token(String id, String secret) {

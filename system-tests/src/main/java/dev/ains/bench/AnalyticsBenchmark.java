@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import dev.ains.kit.security.JwtService;
-import dev.ains.kit.security.Roles;
 import dev.ains.launcher.Platform;
 
 /**
@@ -143,8 +141,7 @@ final class AnalyticsBenchmark {
 
     /** Events for {@code tasks} new tasks (created, assigned, completed) through the intake, 1,000 a batch. */
     private double intake(int tasks) throws Exception {
-        String secret = platform.serviceEnv().get("AINS_AUTH_JWT_SECRET");
-        String token = new JwtService(java.util.Optional.of(secret), false, 3600, "bench").issue("task-service", List.of(Roles.SERVICE), 3600);
+        String token = platform.serviceToken("task-service");
         List<String> events = new ArrayList<>();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         for (int i = 0; i < tasks; i++) {

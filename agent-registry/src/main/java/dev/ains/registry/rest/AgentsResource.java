@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.ains.kit.error.ApiProblem;
+import dev.ains.kit.audit.NotAudited;
 import dev.ains.kit.security.Allow;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.security.Roles;
@@ -91,6 +92,7 @@ public class AgentsResource implements AgentsApi {
 
     @Override
     @Allow({Roles.AGENT})
+    @NotAudited("the agent's last heartbeat time and its status history")
     public Response heartbeat(UUID agentId) {
         var hb = agents.heartbeat(Caller.of(security), agentId);
         return Response.ok(new HeartbeatAck().agentId(agentId).status(AgentStatus.fromValue(hb.status()))

@@ -9,14 +9,18 @@ import dev.ains.kit.security.Allow;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.security.Roles;
 import dev.ains.kit.security.BasicClientAuth;
+import dev.ains.kit.security.SigningKeys;
 import dev.ains.registry.api.ClientsApi;
 import dev.ains.registry.api.model.ClientCredentials;
 import dev.ains.registry.api.model.ClientRegistration;
+import dev.ains.registry.api.model.KeyRotation;
 import dev.ains.registry.api.model.Rotation;
 import dev.ains.registry.api.model.RotatedSecret;
 import dev.ains.registry.api.model.TokenRequest;
+import dev.ains.registry.api.model.TokenRevocation;
 import dev.ains.registry.api.model.TokenResponse;
 import dev.ains.registry.service.ClientService;
+import dev.ains.registry.service.RevocationService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Context;
@@ -28,6 +32,10 @@ import jakarta.ws.rs.core.SecurityContext;
 @ApplicationScoped
 @Allow(Allow.PUBLIC)
 public class ClientsResource implements ClientsApi {
+    @Inject
+    SigningKeys signingKeys;
+    @Inject
+    RevocationService revocations;
     @Inject
     ClientService clients;
     @Inject
@@ -54,6 +62,22 @@ public class ClientsResource implements ClientsApi {
         var r = clients.rotateSecret(Caller.of(security), clientId, body == null ? null : body.getGraceSeconds());
         return Response.ok(new RotatedSecret().secret(r.secret()).previousValidUntil(r.previousValidUntil()))
                 .header("Cache-Control", "no-store").build();
+    }
+
+    /** RFC 7009 token revocation: the token's own client (with any of its tokens) or an admin. */
+    @Override
+    @Allow({Roles.CLIENT})
+    public Response revokeToken(TokenRevocation body) {
+        revocations.revokeToken(Caller.of(security), body == null ? null : body.getToken());
+        return Response.ok().header("Cache-Control", "no-store").build();
+    }
+
+    @Override
+    @Allow({Roles.ADMIN})
+    public Response rotateSigningKey() {
+        SigningKeys.Published key = signingKeys.rotate();
+        return Response.accepted(new KeyRotation().kid(key.kid())
+                .signsFrom(key.signsFrom().atOffset(java.time.ZoneOffset.UTC))).build();
     }
 
     /**

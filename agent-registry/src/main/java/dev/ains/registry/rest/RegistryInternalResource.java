@@ -1,5 +1,7 @@
 package dev.ains.registry.rest;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,7 +22,10 @@ import dev.ains.registry.api.model.CandidateQuery;
 import dev.ains.registry.api.model.EarningBatch;
 import dev.ains.registry.api.model.IntakeAck;
 import dev.ains.registry.api.model.OutcomeBatch;
+import dev.ains.registry.api.model.Revocation;
+import dev.ains.registry.api.model.RevocationList;
 import dev.ains.registry.service.AgentService;
+import dev.ains.registry.service.RevocationService;
 import dev.ains.registry.service.TrustService;
 import dev.ains.registry.store.RegistryStore;
 import dev.ains.registry.trust.TrustModel;
@@ -36,6 +41,8 @@ public class RegistryInternalResource implements RegistryInternalApi {
     AgentService agents;
     @Inject
     TrustService trust;
+    @Inject
+    RevocationService revocations;
 
     @Override
     public Response findCandidates(CandidateQuery body) {
@@ -70,6 +77,20 @@ public class RegistryInternalResource implements RegistryInternalApi {
                 .map(e -> new AgentStatusEntry().agentId(e.getKey()).status(AgentStatus.fromValue(e.getValue().status()))
                         .trustScore(ApiMapper.round(e.getValue().trustScore())))
                 .toList());
+    }
+
+    @Override
+    public Response listRevocations(OffsetDateTime since) {
+        var page = revocations.since(since == null ? null : since.toInstant());
+        return Response.ok(new RevocationList().asOf(utc(page.asOf())).items(page.items().stream()
+                .map(e -> new Revocation().kind(Revocation.KindEnum.fromValue(e.kind())).subject(e.subject())
+                        .jti(e.jti()).issuedBefore(utc(e.issuedBefore())).recordedAt(utc(e.recordedAt()))
+                        .expiresAt(utc(e.expiresAt())))
+                .toList())).build();
+    }
+
+    private static OffsetDateTime utc(java.time.Instant t) {
+        return t == null ? null : t.atOffset(ZoneOffset.UTC);
     }
 
     @Override

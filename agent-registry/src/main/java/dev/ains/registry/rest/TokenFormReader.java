@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import dev.ains.registry.api.model.TokenRequest;
+import dev.ains.registry.api.model.TokenRevocation;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -17,23 +18,23 @@ import jakarta.ws.rs.ext.MessageBodyReader;
 import jakarta.ws.rs.ext.Provider;
 
 /**
- * Reads an OAuth 2.0 token request sent as a form ({@code application/x-www-form-urlencoded}, RFC 6749
- * §4.4.2) into the same {@link TokenRequest} a JSON body becomes. Unknown parameters are ignored, as the
- * RFC asks; a repeated one is an {@code invalid_request}.
+ * Reads an OAuth 2.0 token request (RFC 6749 §4.4.2) or token revocation (RFC 7009 §2.1) sent as a form
+ * ({@code application/x-www-form-urlencoded}) into the same {@link TokenRequest} or {@link TokenRevocation} a
+ * JSON body becomes. Unknown parameters are ignored, as the RFCs ask; a repeated one is an {@code invalid_request}.
  */
 @Provider
 @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-public class TokenFormReader implements MessageBodyReader<TokenRequest> {
+public class TokenFormReader implements MessageBodyReader<Object> {
     /** A token request is a few hundred bytes; anything much longer is not one. */
     static final int MAX_BYTES = 8192;
 
     @Override
     public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
-        return type == TokenRequest.class;
+        return type == TokenRequest.class || type == TokenRevocation.class;
     }
 
     @Override
-    public TokenRequest readFrom(Class<TokenRequest> type, Type genericType, Annotation[] annotations,
+    public Object readFrom(Class<Object> type, Type genericType, Annotation[] annotations,
                                  MediaType mediaType, MultivaluedMap<String, String> headers, InputStream in)
             throws IOException {
         byte[] bytes = in.readNBytes(MAX_BYTES + 1);
@@ -51,6 +52,10 @@ public class TokenFormReader implements MessageBodyReader<TokenRequest> {
             if (form.putIfAbsent(name, value) != null) {
                 throw OAuthError.invalidRequest("parameter " + name + " appears more than once", true);
             }
+        }
+        if (TokenRevocation.class.equals(type)) {
+            return new TokenRevocation().token(blankToNull(form.get("token")))
+                    .tokenTypeHint(blankToNull(form.get("token_type_hint")));
         }
         return new TokenRequest().grantType(blankToNull(form.get("grant_type")))
                 .clientId(blankToNull(form.get("client_id"))).clientSecret(blankToNull(form.get("client_secret")))

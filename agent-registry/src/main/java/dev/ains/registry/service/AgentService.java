@@ -38,6 +38,8 @@ public class AgentService {
     RegistrySettings settings;
     @Inject
     RegistryMetrics metrics;
+    @Inject
+    RevocationService revocations;
 
     public record NewAgent(String name, String owner, String description, List<CapabilityRecord> capabilities,
                            Integer maxConcurrency, Integer heartbeatIntervalSeconds, String endpointUrl,
@@ -132,8 +134,13 @@ public class AgentService {
         Check.of().range("grace_seconds", graceSeconds, 0, 604_800).orThrow();
         int grace = graceSeconds == null ? settings.rotationGraceSeconds() : graceSeconds;
         String apiKey = Secrets.generate("ak_");
-        var until = database.inTransaction(tx -> store.rotateAgentKey(tx, id, Secrets.hash(apiKey), grace))
-                .orElseThrow(() -> ApiProblem.notFound("agent", id));
+        var until = database.inTransaction(tx -> {
+            var u = store.rotateAgentKey(tx, id, Secrets.hash(apiKey), grace);
+            if (u.isPresent() && grace == 0) {
+                revocations.revokeAgentKeys(tx, id.toString()); // the services forget the old key's checks now
+            }
+            return u;
+        }).orElseThrow(() -> ApiProblem.notFound("agent", id));
         LOG.info(() -> "agent " + id + " has a new API key (by " + caller.id() + "); the old one works until " + until);
         return new Rotated(apiKey, until);
     }
@@ -144,6 +151,7 @@ public class AgentService {
         AgentRecord after = database.inTransaction(tx -> {
             if (store.deactivate(tx, id) == 1) {
                 store.statusChange(tx, id, current.status(), "DEACTIVATED", "deactivated by " + caller.id());
+                revocations.revokeAgentKeys(tx, id.toString());
             }
             return store.findAgent(tx, id).orElseThrow();
         });

@@ -32,6 +32,8 @@ public class ClientService {
     @Inject
     JwtService jwt;
     @Inject
+    RevocationService revocations;
+    @Inject
     RegistrySettings settings;
     @Inject
     RegistryMetrics metrics;
@@ -108,8 +110,13 @@ public class ClientService {
         Check.of().range("grace_seconds", graceSeconds, 0, 604_800).orThrow();
         int grace = graceSeconds == null ? settings.rotationGraceSeconds() : graceSeconds;
         String secret = Secrets.generate("cs_");
-        var until = database.inTransaction(tx -> store.rotateClientSecret(tx, clientId, Secrets.hash(secret), grace))
-                .orElseThrow(() -> ApiProblem.notFound("client", clientId));
+        var until = database.inTransaction(tx -> {
+            var u = store.rotateClientSecret(tx, clientId, Secrets.hash(secret), grace);
+            if (u.isPresent() && grace == 0) {
+                revocations.revokeClientTokens(tx, clientId); // revoked at once: a leak, so its sessions go too
+            }
+            return u;
+        }).orElseThrow(() -> ApiProblem.notFound("client", clientId));
         LOG.info(() -> "client " + clientId + " has a new secret (by " + caller.id() + "); the old one works until "
                 + until);
         return new Rotated(secret, until);

@@ -51,6 +51,10 @@ public class RegistryMetrics {
     }
 
     /** A token request's end: succeeded, failed (wrong secret or unknown id), locked (this failure locked the id), locked_out (refused while locked). */
+    public void revoked(String kind) {
+        registry.counter("ains_auth_revocations_total", new Tag("kind", kind)).inc();
+    }
+
     public void login(String result) {
         registry.counter("ains_auth_token_requests_total", new Tag("result", result)).inc();
     }

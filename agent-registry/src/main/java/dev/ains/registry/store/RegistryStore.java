@@ -1,5 +1,7 @@
 package dev.ains.registry.store;
 
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +13,8 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ains.kit.db.Database;
 import dev.ains.kit.json.Json;
+import dev.ains.kit.security.RevocationFeed;
+import dev.ains.kit.security.Revocations;
 import dev.ains.kit.store.Cursor;
 import dev.ains.kit.store.Rows;
 import io.helidon.dbclient.DbExecute;
@@ -75,6 +79,36 @@ public class RegistryStore {
     public Optional<OffsetDateTime> rotateClientSecret(DbExecute tx, String clientId, String newHash, int graceSeconds) {
         return tx.namedGet("rotate-client-secret", (double) graceSeconds, newHash, clientId)
                 .map(r -> Rows.time(r, "previous_secret_until"));
+    }
+
+    /**
+     * Records a revocation, kept {@code keepSeconds}: a token by id ({@code jti}), a subject's tokens issued before
+     * {@code issuedBefore}, or an agent's cached key checks.
+     */
+    public void revoke(DbExecute tx, String kind, String subject, String jti, OffsetDateTime issuedBefore,
+                       long keepSeconds) {
+        tx.namedInsert("revoke", kind, subject, jti, issuedBefore, (double) keepSeconds);
+    }
+
+    /** The revocations recorded since {@code since} (every unexpired one when null), with the database's time. */
+    public RevocationFeed.Page revocationsSince(Instant since) {
+        Timestamp at = since == null ? null : Timestamp.from(since);
+        List<DbRow> rows = db().namedQuery("revocations-since", at, at).toList();
+        List<Revocations.Entry> items = rows.stream().map(r -> new Revocations.Entry(Rows.string(r, "kind"),
+                Rows.string(r, "subject"), Rows.string(r, "jti"), instant(r, "issued_before"),
+                instant(r, "recorded_at"), instant(r, "expires_at"))).toList();
+        Instant asOf = rows.isEmpty() ? db().namedGet("database-time").map(r -> instant(r, "as_of"))
+                .orElseThrow() : instant(rows.getFirst(), "as_of");
+        return new RevocationFeed.Page(items, asOf);
+    }
+
+    public long forgetExpiredRevocations() {
+        return db().namedDelete("forget-expired-revocations");
+    }
+
+    private static Instant instant(DbRow r, String column) {
+        OffsetDateTime t = Rows.time(r, column);
+        return t == null ? null : t.toInstant();
     }
 
     public Optional<OffsetDateTime> rotateAgentKey(DbExecute tx, UUID agentId, String newHash, int graceSeconds) {

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.Test;
 @AddConfig(key = "ains.registry.login.max-failures", value = "3")
 @AddConfig(key = "ains.registry.login.lockout-seconds", value = "2")
 @AddConfig(key = "ains.registry.login.slowdown-ms", value = "20")
+@AddConfig(key = "ains.auth.key-publish-seconds", value = "2")
 class RegistryApiIT {
     @Inject
     WebTarget target;
@@ -76,6 +77,122 @@ class RegistryApiIT {
         assertThat(api.text("/openapi")).contains("AINS agent registry",
                 "/ains/agents/{agent_id}/heartbeat");
         assertThat(target.path("/openapi/ui/").request().get().getStatus()).isEqualTo(200);
+    }
+
+    /**
+     * #12: the signing key rotates while clients sign in and call: the next key is published before it signs, the
+     * old one still verifies what it signed, and not one request fails.
+     */
+    @Test
+    void theSigningKeyRotatesWhileRequestsFlowAndNoneFails() throws Exception {
+        JsonNode c = json(api.post("/ains/clients", null, "{\"name\":\"busy\"}"), 201);
+        String login = "{\"client_id\":\"" + c.get("client_id").asText() + "\",\"client_secret\":\""
+                + c.get("client_secret").asText() + "\"}";
+        String oldToken = json(api.post("/ains/auth/token", null, login), 200).get("access_token").asText();
+        String oldKid = kid(oldToken);
+        assertThat(oldKid).startsWith("agent-registry/");
+        json(api.post("/ains/auth/keys/rotate", token, ""), 403);
+        json(api.post("/ains/auth/keys/rotate", Auth.bearer(oldToken), ""), 403);
+
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.List<String> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Thread traffic = Thread.ofPlatform().start(() -> {
+            while (running.get()) {
+                Response t = api.post("/ains/auth/token", null, login);
+                String body = t.readEntity(String.class);
+                if (t.getStatus() != 200) {
+                    failures.add("token " + t.getStatus() + " " + body);
+                    continue;
+                }
+                String fresh = dev.ains.kit.json.Json.tree(body).get("access_token").asText();
+                for (String tk : new String[] {fresh, oldToken}) {
+                    int status = api.get("/ains/agents", Auth.bearer(tk)).getStatus();
+                    calls.incrementAndGet();
+                    if (status != 200) {
+                        failures.add("call " + status + " with the token of key " + kid(tk));
+                    }
+                }
+            }
+        });
+        try {
+            JsonNode rotation = json(api.post("/ains/auth/keys/rotate", Auth.bearer(jwt.issue("ops",
+                    java.util.List.of(Roles.ADMIN), 60)), ""), 202);
+            String newKid = rotation.get("kid").asText();
+            assertThat(newKid).startsWith("agent-registry/").isNotEqualTo(oldKid);
+            String jwks = api.text("/.well-known/jwks.json");
+            assertThat(jwks).as("published before it signs").contains(newKid).contains(oldKid);
+            assertThat(kid(json(api.post("/ains/auth/token", null, login), 200).get("access_token").asText()))
+                    .as("the old key signs until the new one's time").isEqualTo(oldKid);
+            await().atMost(java.time.Duration.ofSeconds(10)).until(() -> newKid.equals(kid(json(api.post(
+                    "/ains/auth/token", null, login), 200).get("access_token").asText())));
+            int before = calls.get();
+            await().atMost(java.time.Duration.ofSeconds(10)).until(() -> calls.get() > before + 20);
+        } finally {
+            running.set(false);
+            traffic.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(calls.get()).isPositive();
+        assertThat(api.text("/.well-known/jwks.json")).as("the old key verifies its tokens until they expire")
+                .contains(oldKid);
+
+        // #12: the rotation and the refused attempts are in the audit log; sign-ins too
+        Auth ops = Auth.bearer(jwt.issue("ops", java.util.List.of(Roles.ADMIN), 60));
+        JsonNode rotations = json(api.get("/ains/audit?operation=rotateSigningKey&limit=3", ops), 200).get("items");
+        assertThat(rotations.findValuesAsText("status")).containsExactly("202", "403", "403");
+        assertThat(rotations.get(0).get("actor").asText()).isEqualTo("ops");
+        assertThat(json(api.get("/ains/audit?operation=issueToken&actor=anonymous&limit=1", ops), 200)
+                .at("/items/0/status").asInt()).isEqualTo(200);
+        json(api.get("/ains/audit", token), 403);
+    }
+
+    /** #12: a revoked token, and a client's tokens when its secret is revoked at once, are refused within seconds. */
+    @Test
+    void revokedTokensAreRefusedWithinSecondsAndTheFeedListsThem() {
+        JsonNode c = json(api.post("/ains/clients", null, "{\"name\":\"leaky\"}"), 201);
+        String id = c.get("client_id").asText();
+        String login = "{\"client_id\":\"" + id + "\",\"client_secret\":\"" + c.get("client_secret").asText() + "\"}";
+        Auth first = Auth.bearer(json(api.post("/ains/auth/token", null, login), 200).get("access_token").asText());
+        Auth second = Auth.bearer(json(api.post("/ains/auth/token", null, login), 200).get("access_token").asText());
+        assertThat(api.get("/ains/agents", first).getStatus()).isEqualTo(200);
+
+        // RFC 7009: the form, by the token's own client; someone else's client may not; nonsense changes nothing
+        assertThat(api.call("/ains/auth/revoke", token).post(jakarta.ws.rs.client.Entity.form(
+                new jakarta.ws.rs.core.Form("token", first.value().substring(7)))).getStatus()).isEqualTo(403);
+        assertThat(api.call("/ains/auth/revoke", second).post(jakarta.ws.rs.client.Entity.form(
+                new jakarta.ws.rs.core.Form("token", "not-a-token"))).getStatus()).isEqualTo(200);
+        assertThat(fields(json(api.post("/ains/auth/revoke", second, "{}"), 422))).containsExactly("token");
+        assertThat(api.call("/ains/auth/revoke", second).post(jakarta.ws.rs.client.Entity.form(
+                new jakarta.ws.rs.core.Form("token", first.value().substring(7)))).getStatus()).isEqualTo(200);
+        await().atMost(java.time.Duration.ofSeconds(5)).until(() -> api.get("/ains/agents", first).getStatus() == 401);
+        assertThat(api.get("/ains/agents", second).getStatus()).as("only that token").isEqualTo(200);
+
+        // the secret revoked at once: every token issued before goes with it, a new sign-in works
+        JsonNode rotated = json(api.post("/ains/clients/" + id + "/secret", second, "{\"grace_seconds\":0}"), 200);
+        await().atMost(java.time.Duration.ofSeconds(5)).until(() -> api.get("/ains/agents", second).getStatus() == 401);
+        try {
+            Thread.sleep(1100); // a token's issue time is in whole seconds: sign in again in the next one
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Auth fresh = Auth.bearer(json(api.post("/ains/auth/token", null, "{\"client_id\":\"" + id
+                + "\",\"client_secret\":\"" + rotated.get("secret").asText() + "\"}"), 200).get("access_token").asText());
+        assertThat(api.get("/ains/agents", fresh).getStatus()).isEqualTo(200);
+
+        // what the other services read
+        Auth service = Auth.bearer(jwt.issue("task-service", java.util.List.of(Roles.SERVICE), 60));
+        JsonNode feed = json(api.get("/ains/internal/revocations", service), 200);
+        assertThat(feed.get("as_of").asText()).isNotBlank();
+        assertThat(feed.get("items").findValuesAsText("subject")).contains(id);
+        assertThat(feed.get("items").findValuesAsText("kind")).contains("token", "subject");
+        json(api.get("/ains/internal/revocations", fresh), 403);
+    }
+
+    private static String kid(String jwt) {
+        String header = new String(java.util.Base64.getUrlDecoder().decode(jwt.substring(0, jwt.indexOf('.'))),
+                java.nio.charset.StandardCharsets.UTF_8);
+        return dev.ains.kit.json.Json.tree(header).get("kid").asText();
     }
 
     /** RFC 6749 §4.4: a form-encoded client credentials grant, the secret in the form or in HTTP Basic. */

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ains.kit.security.JwtService;
+import dev.ains.kit.security.TestAuthority;
 import dev.ains.kit.security.Roles;
 import dev.ains.kit.testing.Api;
 import dev.ains.kit.testing.Api.Auth;
@@ -33,13 +33,17 @@ class AnalyticsApiIT {
                 com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
         server.start();
         System.setProperty("agent-registry/mp-rest/url", server.baseUrl());
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/ains/internal/revocations"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                        "{\"items\":[],\"as_of\":\"" + java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC) + "\"}")));
         return server;
     }
 
     @Inject
     WebTarget target;
-    @Inject
-    JwtService jwt;
+    /** Signs as the registry; started before the container so that the service reads where its keys are. */
+    static final TestAuthority jwt = TestAuthority.start();
     @Inject
     dev.ains.kit.db.Database database;
 
@@ -166,6 +170,14 @@ class AnalyticsApiIT {
                 "{\"events\":[{\"event_id\":\"" + UUID.randomUUID() + "\",\"event_type\":\"task.created\","
                         + "\"task_id\":\"" + UUID.randomUUID() + "\",\"occurred_at\":\"" + OffsetDateTime.now()
                         + "\"}]}"), 422))).containsExactly("events[0].status");
+
+        // #12: the refused intakes are in the audit log with their outcome; only admins read it
+        Auth admin = Auth.bearer(jwt.issue("ops", List.of(Roles.ADMIN), 60));
+        JsonNode audited = json(api.get("/ains/analytics/audit?operation=ingestEvents&limit=3", admin), 200)
+                .get("items");
+        assertThat(audited.findValuesAsText("status")).containsExactly("422", "401", "403");
+        assertThat(audited.findValuesAsText("actor")).containsExactly("task-service", "anonymous", clientId);
+        json(api.get("/ains/analytics/audit", client), 403);
     }
 
     @Test

@@ -19,7 +19,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.ains.kit.json.Json;
-import dev.ains.kit.security.JwtService;
+import dev.ains.kit.security.TestAuthority;
 import dev.ains.kit.security.Roles;
 import dev.ains.kit.testing.Api;
 import dev.ains.kit.testing.Api.Auth;
@@ -45,8 +45,8 @@ class AuctionApiIT {
 
     @Inject
     WebTarget target;
-    @Inject
-    JwtService jwt;
+    /** Signs as the registry; started before the container so that the service reads where its keys are. */
+    static final TestAuthority jwt = TestAuthority.start();
     @Inject
     dev.ains.kit.db.Database database;
 
@@ -67,6 +67,7 @@ class AuctionApiIT {
         admin = Auth.bearer(jwt.issue("admin", List.of(Roles.ADMIN), 600));
         service = Auth.bearer(jwt.issue("task-service", List.of(Roles.SERVICE), 600));
         NEIGHBOURS.resetAll();
+        Neighbours.noRevocations(NEIGHBOURS);
         NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/api-keys/verify")).atPriority(10)
                 .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/problem+json")
                         .withBody("{\"type\":\"x\",\"title\":\"Not found\",\"status\":404}")));

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.ains.kit.security.JwtService;
+import dev.ains.kit.security.TestAuthority;
 import dev.ains.kit.security.Roles;
 import dev.ains.kit.testing.Api;
 import dev.ains.kit.testing.Api.Auth;
@@ -49,8 +49,8 @@ class EconomyApiIT {
 
     @Inject
     WebTarget target;
-    @Inject
-    JwtService jwt;
+    /** Signs as the registry; started before the container so that the service reads where its keys are. */
+    static final TestAuthority jwt = TestAuthority.start();
     @Inject
     dev.ains.kit.db.Database database;
 
@@ -189,6 +189,48 @@ class EconomyApiIT {
         assertThat(database.client().execute().query("SELECT count(*) AS n FROM transfers WHERE transfer_id LIKE ?",
                 "%" + client + "%").findFirst().orElseThrow().column("n").getLong()).isEqualTo(1);
         assertLedgerHolds();
+    }
+
+    /** #12: deposits and escrow moves are in the audit log, which admins read and nobody rewrites. */
+    @Test
+    void moneyMovesAreAuditedAndTheAuditLogIsAppendOnly() {
+        String client = funded(700);
+        String escrowId = "e-" + UUID.randomUUID();
+        json(api.post("/economy/escrows", service, escrow(escrowId, client, "cl_payee-" + UUID.randomUUID(), 300)),
+                201);
+        json(api.post("/economy/escrows/" + escrowId + "/refund", service, "{\"refund_id\":\"r\"}"), 200);
+        Auth asClient = Auth.bearer(jwt.issue(client, List.of(Roles.CLIENT), 60));
+        json(api.get("/economy/audit", asClient), 403);
+
+        JsonNode deposits = json(api.get("/economy/audit?operation=createDeposit&actor=admin", admin), 200)
+                .get("items");
+        assertThat(deposits).isNotEmpty();
+        assertThat(deposits.get(0).get("method").asText()).isEqualTo("POST");
+        assertThat(deposits.get(0).get("status").asInt()).isEqualTo(201);
+        assertThat(deposits.get(0).get("source").asText()).isNotBlank();
+        JsonNode escrow = json(api.get("/economy/audit?id=" + escrowId + "&operation=refundEscrow", admin), 200)
+                .get("items");
+        assertThat(escrow).hasSize(1);
+        assertThat(escrow.get(0).get("operation").asText()).isEqualTo("refundEscrow");
+        assertThat(escrow.get(0).get("actor").asText()).isEqualTo("task-service");
+        assertThat(escrow.get(0).at("/ids/escrow_id").asText()).isEqualTo(escrowId);
+        // refused attempts are recorded too, with their outcome
+        JsonNode refused = json(api.get("/economy/audit?actor=" + client, admin), 200).get("items");
+        assertThat(refused).isEmpty(); // reads are not audited
+        json(api.post("/economy/deposits", asClient, deposit("x-" + client).formatted(client, 1)), 403);
+        assertThat(json(api.get("/economy/audit?actor=" + client, admin), 200).at("/items/0/status").asInt())
+                .isEqualTo(403);
+        JsonNode page = json(api.get("/economy/audit?limit=1", admin), 200);
+        JsonNode next = json(api.get("/economy/audit?limit=1&cursor=" + page.get("next_cursor").asText(), admin), 200);
+        assertThat(next.at("/items/0/entry_id").asLong()).isLessThan(page.at("/items/0/entry_id").asLong());
+        assertThat(fields(json(api.get("/economy/audit?cursor=nonsense", admin), 400))).containsExactly("cursor");
+
+        for (String rewrite : List.of("UPDATE audit_log SET actor = 'nobody'", "DELETE FROM audit_log",
+                "TRUNCATE audit_log")) {
+            assertThatThrownBy(() -> database.client().execute().dml(rewrite)).as(rewrite)
+                    .hasStackTraceContaining("the audit log is append-only");
+        }
+        assertThat(api.text("/metrics")).contains("ains_audit_entries_total");
     }
 
     @Test

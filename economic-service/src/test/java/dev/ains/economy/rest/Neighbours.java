@@ -22,6 +22,15 @@ final class Neighbours {
         System.setProperty("agent-registry/mp-rest/url", server.baseUrl());
         System.setProperty("task-service/mp-rest/url", server.baseUrl());
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+        noRevocations(server);
         return server;
+    }
+
+    /** The registry's revocation feed, empty (the service polls it every second). */
+    static void noRevocations(WireMockServer server) {
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/ains/internal/revocations"))
+                .atPriority(10).willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                        "{\"items\":[],\"as_of\":\"" + java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC) + "\"}")));
     }
 }

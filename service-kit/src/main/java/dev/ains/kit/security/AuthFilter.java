@@ -1,11 +1,11 @@
 package dev.ains.kit.security;
 
-import java.lang.reflect.Method;
 import java.security.Principal;
 import java.util.Arrays;
 import java.util.Optional;
 
 import dev.ains.kit.error.ApiProblem;
+import dev.ains.kit.web.MatchedResource;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -16,7 +16,6 @@ import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.Provider;
-import org.glassfish.jersey.server.ExtendedUriInfo;
 
 /**
  * Authenticates every JAX-RS request (Bearer JWT or X-API-Key) and enforces {@link Allow}. Health,
@@ -40,7 +39,7 @@ public class AuthFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        Matched matched = matched(request);
+        MatchedResource matched = MatchedResource.of(request, resourceInfo);
         boolean readsClientCredentials = matched != null
                 && matched.method().isAnnotationPresent(BasicClientAuth.class);
         Optional<Caller> caller = authenticate(request, readsClientCredentials);
@@ -83,53 +82,10 @@ public class AuthFilter implements ContainerRequestFilter {
         return Optional.empty();
     }
 
-    /** The resource class and the implementation's method that serve the request. */
-    private record Matched(Class<?> type, Method method) {
-    }
-
-    /**
-     * The implementation's method (generated interfaces carry the JAX-RS annotations, our classes these);
-     * null when no resource method matched.
-     */
-    private Matched matched(ContainerRequestContext request) {
-        Class<?> type = null;
-        Method m = null;
-        // Jersey's own view of the matched method: the injected ResourceInfo proxy was seen missing
-        // when a second CDI container started in the same JVM (test classes one after another)
-        if (request.getUriInfo() instanceof ExtendedUriInfo info && info.getMatchedResourceMethod() != null) {
-            var invocable = info.getMatchedResourceMethod().getInvocable();
-            type = invocable.getHandler().getHandlerClass();
-            m = invocable.getDefinitionMethod();
-        } else if (resourceInfo != null) {
-            type = resourceInfo.getResourceClass();
-            m = resourceInfo.getResourceMethod();
-        }
-        if (type == null || m == null) {
-            return null;
-        }
-        try {
-            return new Matched(type, type.getMethod(m.getName(), m.getParameterTypes()));
-        } catch (NoSuchMethodException e) {
-            return new Matched(type, m);
-        }
-    }
-
     /** The roles of the method's {@link Allow}, else its class's (or a superclass's); null when none. */
-    private static String[] allowedRoles(Matched matched) {
-        if (matched == null) {
-            return null;
-        }
-        if (matched.method().isAnnotationPresent(Allow.class)) {
-            return matched.method().getAnnotation(Allow.class).value();
-        }
-        Class<?> t = matched.type();
-        while (t != null && t != Object.class) {
-            if (t.isAnnotationPresent(Allow.class)) {
-                return t.getAnnotation(Allow.class).value();
-            }
-            t = t.getSuperclass();
-        }
-        return null;
+    private static String[] allowedRoles(MatchedResource matched) {
+        Allow allow = matched == null ? null : matched.annotation(Allow.class);
+        return allow == null ? null : allow.value();
     }
 
     private record CallerContext(Caller caller, SecurityContext delegate) implements SecurityContext {

@@ -3,8 +3,6 @@ package dev.ains.kit.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 
 /** A service never starts with a missing, short, example or low-variety secret; only a local run makes one up. */
@@ -12,30 +10,14 @@ class SecretPolicyTest {
     private static final String GOOD = "kq3J9vXw0Lr2T5bZ8nYcA1fHs7dGm4Pe";
 
     @Test
-    void aMissingTokenSecretStopsTheStartOutsideALocalRun() {
-        assertThatThrownBy(() -> SecretPolicy.tokenSecret(Optional.empty(), false))
-                .hasMessageContaining("ains.auth.jwt-secret").hasMessageContaining("not set");
-        assertThatThrownBy(() -> SecretPolicy.tokenSecret(Optional.of("  "), false))
-                .hasMessageContaining("not set");
-    }
-
-    @Test
-    void aLocalRunGetsADifferentRandomSecretEachTime() {
-        String a = SecretPolicy.tokenSecret(Optional.empty(), true);
-        String b = SecretPolicy.tokenSecret(Optional.empty(), true);
-        assertThat(a).isNotEqualTo(b);
-        assertThat(SecretPolicy.weakness(a, SecretPolicy.MIN_TOKEN_SECRET_BYTES)).isNull();
-    }
-
-    @Test
-    void weakSecretsAreRefusedEvenInALocalRunAndTheMessageNeverShowsThem() {
+    void weakSecretsAreRefusedAndTheMessageNeverShowsThem() {
         // the placeholders the project shipped before: the compose example and the old built-in default
         for (String weak : new String[] {"change-me-to-48-random-bytes-change-me-to-48-random-bytes",
                 "ains-local-development-secret-change-me-0123456789", "x9Qz7", "abababababababababababababababababab"}) {
-            assertThatThrownBy(() -> SecretPolicy.tokenSecret(Optional.of(weak), true))
-                    .hasMessageContaining("ains.auth.jwt-secret").hasMessageNotContaining(weak);
+            assertThatThrownBy(() -> SecretPolicy.requireStrong("ains.registry.admin-client-secret", weak, 32))
+                    .hasMessageContaining("ains.registry.admin-client-secret").hasMessageNotContaining(weak);
         }
-        assertThat(SecretPolicy.tokenSecret(Optional.of(GOOD), false)).isEqualTo(GOOD);
+        assertThat(SecretPolicy.requireStrong("x", GOOD, 32)).isEqualTo(GOOD);
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.UUID;
 import dev.ains.kit.error.ApiProblem;
 import dev.ains.kit.error.Problems;
 import dev.ains.kit.json.Json;
+import dev.ains.kit.audit.NotAudited;
 import dev.ains.kit.security.Allow;
 import dev.ains.kit.security.Caller;
 import dev.ains.kit.security.Roles;
@@ -32,6 +33,7 @@ import jakarta.ws.rs.core.SecurityContext;
 
 @ApplicationScoped
 @Allow({Roles.AGENT})
+@NotAudited("each attempt row: the agent, when it was assigned, claimed, started and ended, its outcome and error")
 public class AgentWorkResource implements AgentWorkApi {
     @Inject
     AgentWorkService work;

@@ -4,8 +4,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.ains.kit.testing.Api.json;
 
@@ -70,6 +72,8 @@ final class Neighbours {
                 .willReturn(okJson("{\"accepted\":1,\"duplicates\":0}")));
         neighbours.stubFor(post(urlEqualTo("/economy/internal/auctions")).willReturn(aResponse().withStatus(204)));
         neighbours.stubFor(post(urlEqualTo("/economy/internal/task-outcomes")).willReturn(aResponse().withStatus(204)));
+        neighbours.stubFor(get(urlPathEqualTo("/ains/internal/revocations")).atPriority(10).willReturn(okJson(
+                "{\"items\":[],\"as_of\":\"" + java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC) + "\"}")));
         candidates(neighbours, agent1, 1);
     }
 

@@ -22,7 +22,8 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import dev.ains.kit.security.JwtService;
+import dev.ains.kit.security.TestAuthority;
+import dev.ains.kit.json.Json;
 import dev.ains.kit.security.Roles;
 import dev.ains.kit.testing.Api;
 import dev.ains.kit.testing.Api.Auth;
@@ -64,8 +65,8 @@ class TaskApiIT {
 
     @Inject
     WebTarget target;
-    @Inject
-    JwtService jwt;
+    /** Signs as the registry; started before the container so that the service reads where its keys are. */
+    static final TestAuthority jwt = TestAuthority.start();
     @Inject
     dev.ains.kit.db.Database database;
     @Inject
@@ -571,6 +572,38 @@ class TaskApiIT {
         assertThat(api.text("/metrics")).contains("ains_tasks_redriven_total");
     }
 
+    /** #12: what the registry revokes is refused here within seconds, cached token checks and key checks included. */
+    @Test
+    void aRevocationFromTheRegistryIsRefusedWithinSeconds() {
+        String token = jwt.issue("leaky-" + UUID.randomUUID(), List.of(Roles.CLIENT), 600);
+        Auth leaky = Auth.bearer(token);
+        Auth agent2 = Auth.apiKey("ak_two");
+        json(api.get("/aitp/tasks?limit=1", leaky), 200);
+        assertThat(api.post("/aitp/agents/" + A2 + "/claim", agent2, "").getStatus()).isNotEqualTo(401);
+
+        String jti = Json.tree(new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]),
+                java.nio.charset.StandardCharsets.UTF_8)).get("jti").asText();
+        String now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).toString();
+        String later = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).plusHours(1).toString();
+        // the registry deactivated agent 2 (its key no longer verifies) and revoked the client's token
+        NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/api-keys/verify")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.api_key", equalTo("ak_two")))
+                .willReturn(okJson("{\"agent_id\":\"" + A2 + "\",\"status\":\"DEACTIVATED\"}")));
+        NEIGHBOURS.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/ains/internal/revocations"))
+                .atPriority(1).willReturn(okJson("{\"as_of\":\"" + now + "\",\"items\":["
+                        + "{\"kind\":\"token\",\"subject\":\"x\",\"jti\":\"" + jti + "\",\"recorded_at\":\"" + now
+                        + "\",\"expires_at\":\"" + later + "\"},"
+                        + "{\"kind\":\"agent\",\"subject\":\"" + A2 + "\",\"recorded_at\":\"" + now
+                        + "\",\"expires_at\":\"" + later + "\"}]}")));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(api.get("/aitp/tasks?limit=1", leaky).getStatus()).isEqualTo(401);
+            assertThat(api.post("/aitp/agents/" + A2 + "/claim", agent2, "").getStatus()).isEqualTo(401);
+        });
+        json(api.get("/aitp/tasks?limit=1", client), 200); // other tokens are untouched
+        assertThat(api.text("/metrics")).contains("ains_auth_revocation_feed_age_seconds");
+    }
+
     @Test
     void priorityAndTimeoutChangeAndTheQueueIsVisible() {
         NEIGHBOURS.stubFor(post(urlEqualTo("/ains/internal/candidates")).atPriority(1)
@@ -611,6 +644,18 @@ class TaskApiIT {
         assertThat(java.time.OffsetDateTime.parse(longer.get("lease_expires_at").asText()))
                 .isAfter(java.time.OffsetDateTime.now().plusMinutes(100));
         json(api.delete("/aitp/tasks/" + waiting, client), 200);
+
+        // #12: the changes are in the audit log, with their outcome; submissions and the agent protocol are not
+        JsonNode changes = json(api.get("/aitp/audit?id=" + waiting, admin), 200).get("items");
+        assertThat(changes.findValuesAsText("operation")).containsExactly("cancelTask", "setTaskPriority",
+                "setTaskPriority").doesNotContain("createTask");
+        assertThat(changes.findValuesAsText("status")).containsExactly("200", "422", "200");
+        assertThat(changes.get(0).at("/ids/task_id").asText()).isEqualTo(waiting);
+        assertThat(changes.get(0).get("actor").asText()).startsWith("client-");
+        assertThat(changes.get(0).get("actor_roles").get(0).asText()).isEqualTo(Roles.CLIENT);
+        JsonNode running2 = json(api.get("/aitp/audit?id=" + running, admin), 200).get("items");
+        assertThat(running2.findValuesAsText("operation")).containsExactly("setTaskTimeout", "setTaskPriority");
+        json(api.get("/aitp/audit", client), 403);
     }
 
     @Test

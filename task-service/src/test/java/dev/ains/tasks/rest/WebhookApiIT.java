@@ -34,7 +34,7 @@ import dev.ains.client.tasks.model.ClaimedTask;
 import dev.ains.client.tasks.model.ResultBatch;
 import dev.ains.client.tasks.model.TaskStatus;
 import dev.ains.kit.json.Json;
-import dev.ains.kit.security.JwtService;
+import dev.ains.kit.security.TestAuthority;
 import dev.ains.kit.security.Roles;
 import dev.ains.kit.testing.Api;
 import dev.ains.kit.testing.Api.Auth;
@@ -77,8 +77,8 @@ class WebhookApiIT {
 
     @Inject
     WebTarget target;
-    @Inject
-    JwtService jwt;
+    /** Signs as the registry; started before the container so that the service reads where its keys are. */
+    static final TestAuthority jwt = TestAuthority.start();
 
     private Api api;
     private String clientId;
