@@ -88,6 +88,7 @@ class EconomyApiIT {
         Auth asClient = Auth.bearer(jwt.issue(client, List.of(Roles.CLIENT), 600));
         String dep = deposit("d-" + UUID.randomUUID());
         json(api.post("/economy/deposits", asClient, dep.formatted(client, 5000)), 403);
+        json(api.post("/economy/deposits", service, dep.formatted(client, 5000)), 403); // no service mints money
         JsonNode first = json(api.post("/economy/deposits", admin, dep.formatted(client, 5000)), 201);
         assertThat(first.get("debit_owner_id").asText()).isEqualTo("ains:external");
         assertThat(first.get("credit_owner_id").asText()).isEqualTo(client);
