@@ -4,6 +4,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
+import dev.ains.kit.audit.AuditContext;
 import dev.ains.kit.error.ApiProblem;
 import dev.ains.kit.security.Allow;
 import dev.ains.kit.security.Caller;
@@ -40,6 +41,8 @@ public class ClientsResource implements ClientsApi {
     ClientService clients;
     @Inject
     dev.ains.kit.security.JwtService jwt;
+    @Inject
+    AuditContext audit;
     @Context
     SecurityContext security;
     @Context
@@ -109,6 +112,9 @@ public class ClientsResource implements ClientsApi {
         } else if (form && (clientId == null || secret == null)) {
             throw OAuthError.invalidRequest((clientId == null ? "client_id" : "client_secret")
                     + " is required (in the form or as HTTP Basic)", true);
+        }
+        if (clientId != null) {
+            audit.claimActor(clientId); // a failed sign-in is audited under the client it named
         }
         String token;
         try {

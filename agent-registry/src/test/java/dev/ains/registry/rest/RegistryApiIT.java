@@ -142,8 +142,14 @@ class RegistryApiIT {
         JsonNode rotations = json(api.get("/ains/audit?operation=rotateSigningKey&limit=3", ops), 200).get("items");
         assertThat(rotations.findValuesAsText("status")).containsExactly("202", "403", "403");
         assertThat(rotations.get(0).get("actor").asText()).isEqualTo("ops");
-        assertThat(json(api.get("/ains/audit?operation=issueToken&actor=anonymous&limit=1", ops), 200)
-                .at("/items/0/status").asInt()).isEqualTo(200);
+        String clientId = c.get("client_id").asText();
+        await().atMost(java.time.Duration.ofSeconds(5)).alias("a sign-in is audited under the client it names")
+                .until(() -> json(api.get("/ains/audit?operation=issueToken&actor=" + clientId + "&limit=1", ops), 200)
+                        .at("/items/0/status").asInt() == 200);
+        json(api.post("/ains/auth/token", null, "{\"client_id\":\"" + clientId + "\",\"client_secret\":\"wrong\"}"),
+                401);
+        await().atMost(java.time.Duration.ofSeconds(5)).until(() -> json(api.get("/ains/audit?operation=issueToken&actor="
+                + clientId + "&limit=1", ops), 200).at("/items/0/status").asInt() == 401);
         json(api.get("/ains/audit", token), 403);
     }
 

@@ -161,6 +161,9 @@ class AnalyticsApiIT {
 
     @Test
     void badRequestsAreProblems() {
+        // #12: a service identity reaches only the services that expect its calls: economic-service sends no events
+        assertThat(json(api.post("/ains/analytics/internal/events", Auth.bearer(jwt.issue("economic-service",
+                List.of(Roles.SERVICE), 60)), batch()), 403).get("detail").asText()).contains("economic-service");
         assertThat(fields(json(api.get("/ains/analytics/summary?from=2026-02-01&to=2026-01-01", client), 422)))
                 .containsExactly("from");
         json(api.get("/ains/analytics/summary?from=yesterday", client), 400);

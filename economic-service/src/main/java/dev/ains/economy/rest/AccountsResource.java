@@ -20,7 +20,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 @ApplicationScoped
-@Allow({Roles.CLIENT, Roles.SERVICE})
+@Allow(Roles.CLIENT)
 public class AccountsResource implements AccountsApi {
     @Inject
     Ledger ledger;

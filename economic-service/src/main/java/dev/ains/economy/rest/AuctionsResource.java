@@ -25,7 +25,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 @ApplicationScoped
-@Allow({Roles.CLIENT, Roles.AGENT, Roles.SERVICE})
+@Allow({Roles.CLIENT, Roles.AGENT})
 public class AuctionsResource implements AuctionsApi {
     @Inject
     Auctions auctions;

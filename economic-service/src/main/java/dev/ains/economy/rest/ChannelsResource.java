@@ -19,7 +19,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 @ApplicationScoped
-@Allow({Roles.CLIENT, Roles.SERVICE})
+@Allow(Roles.CLIENT)
 public class ChannelsResource implements ChannelsApi {
     @Inject
     Channels channels;

@@ -27,7 +27,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 @ApplicationScoped
-@Allow({Roles.CLIENT, Roles.SERVICE})
+@Allow(Roles.CLIENT)
 public class LedgerResource implements LedgerApi {
     @Inject
     Ledger ledger;

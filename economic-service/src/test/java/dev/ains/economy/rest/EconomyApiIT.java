@@ -127,19 +127,22 @@ class EconomyApiIT {
         Auth asAgent = Auth.bearer(jwt.issue(agent, List.of(Roles.CLIENT), 600));
         String id = "task-" + UUID.randomUUID();
 
-        JsonNode poor = json(api.post("/economy/escrows", service, escrow("e-" + UUID.randomUUID(), client, agent,
+        // #12: a service identity is no operator: it opens no escrow through the public API
+        assertThat(json(api.post("/economy/escrows", service, escrow(id, client, agent, 4000)), 403).get("detail")
+                .asText()).contains("internal operations");
+        JsonNode poor = json(api.post("/economy/escrows", admin, escrow("e-" + UUID.randomUUID(), client, agent,
                 20_000)), 409);
         assertThat(poor.get("type").asText()).endsWith("insufficient-funds");
         assertThat(poor.get("detail").asText()).contains("10000").contains("20000");
-        assertThat(fields(json(api.post("/economy/escrows", service, escrow("", client, client, -5)), 422)))
+        assertThat(fields(json(api.post("/economy/escrows", admin, escrow("", client, client, -5)), 422)))
                 .containsExactlyInAnyOrder("escrow_id", "amount", "payee_id");
         json(api.post("/economy/escrows", asAgent, escrow("e-" + UUID.randomUUID(), client, agent, 5)), 403);
 
-        JsonNode opened = json(api.post("/economy/escrows", service, escrow(id, client, agent, 4000)), 201);
+        JsonNode opened = json(api.post("/economy/escrows", admin, escrow(id, client, agent, 4000)), 201);
         assertThat(opened.get("status").asText()).isEqualTo("PENDING");
-        assertThat(json(api.post("/economy/escrows", service, escrow(id, client, agent, 4000)), 200)
+        assertThat(json(api.post("/economy/escrows", admin, escrow(id, client, agent, 4000)), 200)
                 .get("status").asText()).isEqualTo("PENDING");
-        JsonNode reused = json(api.post("/economy/escrows", service, escrow(id, client, agent, 4001)), 409);
+        JsonNode reused = json(api.post("/economy/escrows", admin, escrow(id, client, agent, 4001)), 409);
         assertThat(reused.get("type").asText()).endsWith("escrow-id-reused");
         // the answer names no party and no amount of the escrow that holds the id
         assertThat(reused.get("detail").asText()).doesNotContain("4000").doesNotContain(client).doesNotContain(agent);
@@ -149,20 +152,20 @@ class EconomyApiIT {
         json(api.get("/economy/escrows/" + id, asAgent), 200);
         json(api.get("/economy/escrows/" + id, Auth.bearer(jwt.issue("nosy", List.of(Roles.CLIENT), 60))), 404);
 
-        assertThat(fields(json(api.post("/economy/escrows/" + id + "/settle", service,
+        assertThat(fields(json(api.post("/economy/escrows/" + id + "/settle", admin,
                 "{\"settlement_id\":\"s1\",\"amount\":4001}"), 422))).containsExactly("amount");
         json(api.post("/economy/escrows/" + id + "/settle", asAgent, "{\"settlement_id\":\"s1\"}"), 404);
         // 3000 of 4000 posted: 5 % fee = 150, the payee gets 2850, 1000 returns to the client
-        JsonNode posted = json(api.post("/economy/escrows/" + id + "/settle", service,
+        JsonNode posted = json(api.post("/economy/escrows/" + id + "/settle", admin,
                 "{\"settlement_id\":\"s1\",\"amount\":3000}"), 200);
         assertThat(posted.get("status").asText()).isEqualTo("POSTED");
         assertThat(posted.get("fee").asLong()).isEqualTo(150);
         assertThat(posted.get("returned_amount").asLong()).isEqualTo(1000);
-        assertThat(json(api.post("/economy/escrows/" + id + "/settle", service,
+        assertThat(json(api.post("/economy/escrows/" + id + "/settle", admin,
                 "{\"settlement_id\":\"s1\",\"amount\":3000}"), 200).get("resolved_by").asText()).isEqualTo("s1");
-        assertThat(json(api.post("/economy/escrows/" + id + "/settle", service, "{\"settlement_id\":\"s2\"}"), 409)
+        assertThat(json(api.post("/economy/escrows/" + id + "/settle", admin, "{\"settlement_id\":\"s2\"}"), 409)
                 .get("type").asText()).endsWith("escrow-already-posted");
-        assertThat(json(api.post("/economy/escrows/" + id + "/refund", service, "{\"refund_id\":\"r1\"}"), 409)
+        assertThat(json(api.post("/economy/escrows/" + id + "/refund", admin, "{\"refund_id\":\"r1\"}"), 409)
                 .get("type").asText()).endsWith("escrow-already-posted");
 
         assertThat(json(api.get("/economy/accounts/" + client, asClient), 200).get("available").asLong())
@@ -197,9 +200,9 @@ class EconomyApiIT {
     void moneyMovesAreAuditedAndTheAuditLogIsAppendOnly() {
         String client = funded(700);
         String escrowId = "e-" + UUID.randomUUID();
-        json(api.post("/economy/escrows", service, escrow(escrowId, client, "cl_payee-" + UUID.randomUUID(), 300)),
+        json(api.post("/economy/escrows", admin, escrow(escrowId, client, "cl_payee-" + UUID.randomUUID(), 300)),
                 201);
-        json(api.post("/economy/escrows/" + escrowId + "/refund", service, "{\"refund_id\":\"r\"}"), 200);
+        json(api.post("/economy/escrows/" + escrowId + "/refund", admin, "{\"refund_id\":\"r\"}"), 200);
         Auth asClient = Auth.bearer(jwt.issue(client, List.of(Roles.CLIENT), 60));
         json(api.get("/economy/audit", asClient), 403);
 
@@ -213,7 +216,7 @@ class EconomyApiIT {
                 .get("items");
         assertThat(escrow).hasSize(1);
         assertThat(escrow.get(0).get("operation").asText()).isEqualTo("refundEscrow");
-        assertThat(escrow.get(0).get("actor").asText()).isEqualTo("task-service");
+        assertThat(escrow.get(0).get("actor").asText()).isEqualTo("admin");
         assertThat(escrow.get(0).at("/ids/escrow_id").asText()).isEqualTo(escrowId);
         // refused attempts are recorded too, with their outcome
         JsonNode refused = json(api.get("/economy/audit?actor=" + client, admin), 200).get("items");
@@ -241,18 +244,18 @@ class EconomyApiIT {
         String id = "e-" + UUID.randomUUID();
         json(api.post("/economy/escrows", asClient, escrow(id, client, "agent-x", 600)), 201);
         json(api.post("/economy/escrows/" + id + "/refund", asClient, "{\"refund_id\":\"r\"}"), 404);
-        JsonNode voided = json(api.post("/economy/escrows/" + id + "/refund", service,
+        JsonNode voided = json(api.post("/economy/escrows/" + id + "/refund", admin,
                 "{\"refund_id\":\"r\",\"reason\":\"task cancelled\"}"), 200);
         assertThat(voided.get("status").asText()).isEqualTo("VOIDED");
         assertThat(voided.get("returned_amount").asLong()).isEqualTo(600);
-        json(api.post("/economy/escrows/" + id + "/refund", service, "{\"refund_id\":\"r\"}"), 200);
-        assertThat(json(api.post("/economy/escrows/" + id + "/settle", service, "{\"settlement_id\":\"s\"}"), 409)
+        json(api.post("/economy/escrows/" + id + "/refund", admin, "{\"refund_id\":\"r\"}"), 200);
+        assertThat(json(api.post("/economy/escrows/" + id + "/settle", admin, "{\"settlement_id\":\"s\"}"), 409)
                 .get("type").asText()).endsWith("escrow-already-voided");
         assertThat(json(api.get("/economy/accounts/" + client, asClient), 200).get("available").asLong())
                 .isEqualTo(1000);
 
         String expiring = "e-" + UUID.randomUUID();
-        json(api.post("/economy/escrows", service, escrow(expiring, client, "agent-x", 700)
+        json(api.post("/economy/escrows", admin, escrow(expiring, client, "agent-x", 700)
                 .replace("}", ",\"expires_in_seconds\":1}")), 201);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             JsonNode e = json(api.get("/economy/escrows/" + expiring, asClient), 200);
@@ -319,8 +322,8 @@ class EconomyApiIT {
         // its escrow is the channel's: not settled, refunded or imitated through the escrow API, by anyone
         json(api.post("/economy/escrows/channel:" + id + "/settle", asClient,
                 "{\"settlement_id\":\"x\",\"amount\":0}"), 403);
-        json(api.post("/economy/escrows/channel:" + id + "/refund", service, "{\"refund_id\":\"x\"}"), 403);
-        assertThat(fields(json(api.post("/economy/escrows", service, escrow("channel:x", client, agent, 5)), 422)))
+        json(api.post("/economy/escrows/channel:" + id + "/refund", admin, "{\"refund_id\":\"x\"}"), 403);
+        assertThat(fields(json(api.post("/economy/escrows", admin, escrow("channel:x", client, agent, 5)), 422)))
                 .containsExactly("escrow_id");
 
         JsonNode settled = json(api.post("/economy/channels/" + id + "/settle", asAgent,
@@ -378,13 +381,13 @@ class EconomyApiIT {
                 String payee = agents.get(i % 2);
                 long amount = 100 + ThreadLocalRandom.current().nextInt(300); // 40 × ~250 > 10,000: some refused
                 work.add(pool.submit(() -> {
-                    Response r = api.post("/economy/escrows", service, escrow(id, client, payee, amount));
+                    Response r = api.post("/economy/escrows", admin, escrow(id, client, payee, amount));
                     int status = r.getStatus();
                     r.close();
                     if (status == 201) {
                         escrows.put(id, new String[] {client, payee});
                         // a replay of the same open, at once
-                        api.post("/economy/escrows", service, escrow(id, client, payee, amount)).close();
+                        api.post("/economy/escrows", admin, escrow(id, client, payee, amount)).close();
                     } else if (status == 409) {
                         refusedForFunds.incrementAndGet();
                     } else {
@@ -409,18 +412,18 @@ class EconomyApiIT {
                 String refund = "/economy/escrows/" + id + "/refund";
                 List<Response> answers = new ArrayList<>();
                 switch (mode) {
-                    case 0 -> answers.add(api.post(settle, service, "{\"settlement_id\":\"s-" + id + "\"}"));
-                    case 1 -> answers.add(api.post(refund, service, "{\"refund_id\":\"r-" + id + "\"}"));
+                    case 0 -> answers.add(api.post(settle, admin, "{\"settlement_id\":\"s-" + id + "\"}"));
+                    case 1 -> answers.add(api.post(refund, admin, "{\"refund_id\":\"r-" + id + "\"}"));
                     default -> {
                         // a settlement and a refund race; exactly one may win
                         Future<Response> a = Executors.newVirtualThreadPerTaskExecutor().submit(() ->
-                                api.post(settle, service, "{\"settlement_id\":\"s-" + id + "\"}"));
-                        answers.add(api.post(refund, service, "{\"refund_id\":\"r-" + id + "\"}"));
+                                api.post(settle, admin, "{\"settlement_id\":\"s-" + id + "\"}"));
+                        answers.add(api.post(refund, admin, "{\"refund_id\":\"r-" + id + "\"}"));
                         answers.add(a.get());
                     }
                 }
                 // and every request once more, as a client retrying after a lost answer would
-                answers.add(api.post(mode == 1 ? refund : settle, service,
+                answers.add(api.post(mode == 1 ? refund : settle, admin,
                         mode == 1 ? "{\"refund_id\":\"r-" + id + "\"}" : "{\"settlement_id\":\"s-" + id + "\"}"));
                 for (Response r : answers) {
                     if (r.getStatus() == 409) {
@@ -443,7 +446,7 @@ class EconomyApiIT {
         clientIds.forEach(c -> expected.put(c, 10_000L));
         agents.forEach(a -> expected.put(a, 0L));
         for (var e : escrows.entrySet()) {
-            JsonNode x = json(api.get("/economy/escrows/" + e.getKey(), service), 200);
+            JsonNode x = json(api.get("/economy/escrows/" + e.getKey(), admin), 200);
             String status = x.get("status").asText();
             assertThat(status).isIn("POSTED", "VOIDED");
             if ("POSTED".equals(status)) {

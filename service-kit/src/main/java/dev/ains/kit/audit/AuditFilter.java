@@ -35,6 +35,9 @@ public class AuditFilter implements ContainerResponseFilter {
     @Inject
     AuditLog log;
 
+    @Inject
+    AuditContext context;
+
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         if (READS.contains(request.getMethod())) {
@@ -52,7 +55,8 @@ public class AuditFilter implements ContainerResponseFilter {
         String source = forwarded != null && !forwarded.isBlank() ? forwarded.split(",")[0].trim()
                 : request.getProperty(REMOTE_HOST) instanceof String host ? host : null;
         String onBehalf = caller != null && caller.has(Roles.SERVICE) ? request.getHeaderString(ON_BEHALF_OF) : null;
-        log.append(new AuditLog.Entry(AuditLog.now(), caller == null ? "anonymous" : caller.id(),
+        String actor = caller != null ? caller.id() : context.claimedActor().orElse("anonymous");
+        log.append(new AuditLog.Entry(AuditLog.now(), actor,
                 caller == null ? List.of() : List.copyOf(caller.roles()), onBehalf, matched.method().getName(),
                 request.getMethod(), "/" + request.getUriInfo().getPath(), ids, source, response.getStatus()));
     }

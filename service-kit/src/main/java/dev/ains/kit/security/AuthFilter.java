@@ -3,6 +3,7 @@ package dev.ains.kit.security;
 import java.security.Principal;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.ains.kit.error.ApiProblem;
 import dev.ains.kit.web.MatchedResource;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.Provider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Authenticates every JAX-RS request (Bearer JWT or X-API-Key) and enforces {@link Allow}. Health,
@@ -37,6 +39,11 @@ public class AuthFilter implements ContainerRequestFilter {
     @Inject
     Instance<ApiKeyVerifier> apiKeys;
 
+    /** The services whose own identity this service accepts ({@code ains.auth.service-callers}). */
+    @Inject
+    @ConfigProperty(name = "ains.auth.service-callers")
+    Set<String> serviceCallers;
+
     @Override
     public void filter(ContainerRequestContext request) {
         MatchedResource matched = MatchedResource.of(request, resourceInfo);
@@ -50,6 +57,17 @@ public class AuthFilter implements ContainerRequestFilter {
         }
         Caller c = caller.orElseThrow(() -> ApiProblem.unauthorized(
                 "send a Bearer token (Authorization header) or an agent API key (X-API-Key)"));
+        // a service identity reaches only the services that expect its calls (#12: not a shared platform power)
+        if (c.has(Roles.SERVICE)) {
+            if (!serviceCallers.contains(c.id())) {
+                throw ApiProblem.forbidden("service " + c.id() + " does not call this service");
+            }
+            // ...and only the operations written for services: a service identity is no operator, and no client
+            if (allowed == null || !Arrays.asList(allowed).contains(Roles.SERVICE)) {
+                throw ApiProblem.forbidden("a service identity calls only the internal operations");
+            }
+            return;
+        }
         if (allowed != null && Arrays.stream(allowed).noneMatch(c::has)) {
             // an admin may do what clients and agents may, but the services' own operations take a service
             // identity: an operator's token is not one

@@ -22,8 +22,9 @@ public record Caller(String id, Set<String> roles) implements Principal {
         return roles.contains(role);
     }
 
+    /** An operator. A service identity is not one: it reaches only the internal operations (#12). */
     public boolean isAdmin() {
-        return roles.contains(Roles.ADMIN) || roles.contains(Roles.SERVICE);
+        return roles.contains(Roles.ADMIN);
     }
 
     public boolean isAgent() {
@@ -50,7 +51,7 @@ public record Caller(String id, Set<String> roles) implements Principal {
         throw ApiProblem.unauthorized("credentials are required");
     }
 
-    /** An agent may act only as itself; admins and services may act for any agent. */
+    /** An agent may act only as itself; admins may act for any agent. */
     public void requireAgent(String agentId) {
         if (isAdmin()) {
             return;
